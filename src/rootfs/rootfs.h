@@ -1,0 +1,53 @@
+/* The container's root filesystem.
+ *
+ * rootfs_plan_build() runs in the runtime before clone: it validates every
+ * mounts[] entry and option (an unknown option is an error here, never a
+ * silent skip), parses flags and propagation, and opens the rootfs directory.
+ * The rest runs in the container's init after clone, inside its new mount
+ * namespace, and only executes the plan.  Every path inside the rootfs is
+ * resolved through file descriptors (openat2 RESOLVE_IN_ROOT, the new mount
+ * API), never by joining strings.
+ *
+ * Order in init:  rootfs_prepare → (createContainer hooks) → rootfs_pivot →
+ *                 rootfs_finalize.
+ */
+#ifndef LIEVE_ROOTFS_H
+#define LIEVE_ROOTFS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec/config.h"
+#include "src/error.h"
+
+typedef struct rootfs_plan rootfs_plan;
+
+typedef struct {
+	bool no_pivot;       /* --no-pivot: MS_MOVE + chroot */
+	bool userns;         /* the container has a new user namespace: devices are bind-mounted */
+	bool cgroupns;       /* the container has a new cgroup namespace */
+	bool new_mount_ns;   /* false only when the mount namespace is joined by path */
+} rootfs_options;
+
+int rootfs_plan_build(const spec_config *cfg, const char *bundle,
+		      const rootfs_options *opts, rootfs_plan **out, lv_error **err);
+void rootfs_plan_free(rootfs_plan *p);
+
+/* The absolute host path of the root filesystem (for the state record). */
+const char *rootfs_plan_path(const rootfs_plan *p);
+
+/* In init: makes / private (or as rootfsPropagation says), binds the rootfs
+ * onto itself, performs every mount, creates devices and the default /dev
+ * links.  `console_fd` (>= 0 with process.terminal) is the pty slave to
+ * bind onto /dev/console.  `userns_fd` is the container's user namespace,
+ * for idmapped mounts (-1 without one). */
+int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd,
+		   lv_error **err);
+/* In init: pivot_root into the rootfs and detach the old root (or MS_MOVE +
+ * chroot with no_pivot).  Afterwards the cwd is the new / */
+int rootfs_pivot(const rootfs_plan *p, lv_error **err);
+/* In init, after pivot: masked and read-only paths, root.readonly, the final
+ * propagation of /. */
+int rootfs_finalize(const rootfs_plan *p, lv_error **err);
+
+#endif
