@@ -6,6 +6,8 @@
 #define LIEVE_LIFECYCLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "src/error.h"
@@ -79,6 +81,33 @@ int lv_resume(const lv_context *ctx, const char *id, lv_error **err);
 
 /* Prints nothing: returns the runtime-spec state JSON (indented) to print. */
 int lv_state_json(const lv_context *ctx, const char *id, char **json,
+		  lv_error **err);
+
+/* The status of a container, derived from its real init process: the pid
+ * must exist with the start time recorded at create (a reused pid is not the
+ * container).  One of "creating", "created", "running", "paused", "stopped". */
+int lv_container_status(const char *root, const char *id, const char **status,
+			lv_error **err);
+
+/* `list`: every container under --root. */
+typedef struct {
+	char *id, *status, *bundle, *created, *owner;
+	int64_t pid; /* 0 when stopped */
+} lv_summary;
+int lv_list(const lv_context *ctx, lv_summary **items, size_t *n, lv_error **err);
+void lv_summaries_free(lv_summary *items, size_t n);
+
+/* `ps`: the pids of the container's processes (host pid namespace). */
+int lv_ps(const lv_context *ctx, const char *id, pid_t **pids, size_t *n,
+	  lv_error **err);
+
+/* `update`: resources as a linux.resources JSON document (from --resources or
+ * built by the CLI from runc's flags). */
+int lv_update(const lv_context *ctx, const char *id, const char *resources_json,
+	      lv_error **err);
+
+/* `events --stats`: one stats object in runc's events format. */
+int lv_stats_json(const lv_context *ctx, const char *id, char **json,
 		  lv_error **err);
 
 /* Parses a signal given as a name ("KILL", "SIGKILL", "sigterm") or number. */

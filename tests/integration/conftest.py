@@ -1,0 +1,167 @@
+"""Shared fixtures for the integration suite: the real binary, as root, on the real kernel.
+
+Every test gets its own state root (--root) and bundle; teardown force-deletes
+whatever containers are left and removes the directories, even when the test
+failed.  The runtime under test is $LIEVE_TEST_RUNTIME (default: the lieve we
+just built), so a test can be checked against runc: LIEVE_TEST_RUNTIME=runc.
+"""
+import copy
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUSYBOX = "/bin/busybox"
+
+
+def lieve_binary():
+    return os.environ.get("LIEVE_BIN", os.path.join(REPO, "build", "cli", "lieve"))
+
+
+def runtime_binary():
+    return os.environ.get("LIEVE_TEST_RUNTIME", lieve_binary())
+
+
+def default_config(args=("/bin/true",)):
+    """runc's `spec` defaults, non-interactive."""
+    return {
+        "ociVersion": "1.2.0",
+        "process": {
+            "terminal": False,
+            "user": {"uid": 0, "gid": 0},
+            "args": list(args),
+            "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    "TERM=xterm"],
+            "cwd": "/",
+            "capabilities": {k: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+                             for k in ("bounding", "effective", "permitted")},
+            "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
+            "noNewPrivileges": True,
+        },
+        "root": {"path": "rootfs", "readonly": False},
+        "hostname": "lieve",
+        "mounts": [
+            {"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+             "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+            {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+             "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+            {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
+             "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+            {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+             "options": ["nosuid", "noexec", "nodev"]},
+            {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+             "options": ["nosuid", "noexec", "nodev", "ro"]},
+        ],
+        "linux": {
+            "namespaces": [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount")],
+            "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+                            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                            "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
+            "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                              "/proc/sysrq-trigger"],
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def busybox_rootfs(tmp_path_factory):
+    """A minimal rootfs from Debian's busybox-static: every applet as a link."""
+    if not os.path.exists(BUSYBOX):
+        pytest.fail("busybox-static is not installed (scripts/install-deps.sh installs it)")
+    root = tmp_path_factory.mktemp("busybox") / "rootfs"
+    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "tmp", "root", "home"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BUSYBOX, root / "bin" / "busybox")
+    applets = subprocess.run([BUSYBOX, "--list-full"], check=True, capture_output=True,
+                             text=True).stdout.split()
+    for a in applets:
+        p = root / a
+        if not p.exists():
+            p.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink("/bin/busybox", p)
+    (root / "etc" / "passwd").write_text(
+        "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
+        "user:x:1000:1000:user:/home:/bin/sh\n")
+    (root / "etc" / "group").write_text("root:x:0:\ntty:x:5:\nnogroup:x:65534:\nuser:x:1000:\n")
+    os.chmod(root / "tmp", 0o1777)
+    return root
+
+
+class Bundle:
+    def __init__(self, path, config):
+        self.path = path
+        self.config = config
+
+    @property
+    def rootfs(self):
+        return self.path / "rootfs"
+
+    def write(self):
+        (self.path / "config.json").write_text(json.dumps(self.config, indent=2))
+        return self
+
+
+@pytest.fixture
+def bundle(tmp_path, busybox_rootfs):
+    """A fresh bundle with a copy of the busybox rootfs and runc's defaults."""
+    path = tmp_path / "bundle"
+    path.mkdir()
+    subprocess.run(["cp", "-a", str(busybox_rootfs), str(path / "rootfs")], check=True)
+    return Bundle(path, copy.deepcopy(default_config())).write()
+
+
+class Runtime:
+    """Runs the runtime binary with a private --root; remembers ids for cleanup."""
+
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = root
+        self.ids = set()
+
+    def cmd(self, *args, log=None, log_format=None):
+        c = [self.binary, "--root", str(self.root)]
+        if log:
+            c += ["--log", str(log)]
+        if log_format:
+            c += ["--log-format", log_format]
+        return c + [str(a) for a in args]
+
+    def __call__(self, *args, input=None, timeout=30, log=None, log_format=None, **kw):
+        return subprocess.run(self.cmd(*args, log=log, log_format=log_format), input=input,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
+    def new_id(self):
+        cid = "t-" + uuid.uuid4().hex[:12]
+        self.ids.add(cid)
+        return cid
+
+    def run(self, bundle, cid=None, timeout=30, **kw):
+        cid = cid or self.new_id()
+        self.ids.add(cid)
+        return self("run", "--bundle", bundle.path, cid, timeout=timeout, **kw)
+
+    def state(self, cid):
+        r = self("state", cid)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    def cleanup(self):
+        for cid in sorted(self.ids):
+            subprocess.run(self.cmd("delete", "--force", cid), capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    root = tmp_path / "state"
+    root.mkdir()
+    rt = Runtime(runtime_binary(), root)
+    yield rt
+    rt.cleanup()
+    leftovers = os.listdir(root) if root.exists() else []
+    shutil.rmtree(root, ignore_errors=True)
+    assert not leftovers, f"state left behind under --root: {leftovers}"
