@@ -93,6 +93,7 @@ int lv_container_status(const char *root, const char *id, const char **status,
 typedef struct {
 	char *id, *status, *bundle, *created, *owner;
 	int64_t pid; /* 0 when stopped */
+	char *rootfs; /* for `list --format json`, as runc prints it */
 } lv_summary;
 int lv_list(const lv_context *ctx, lv_summary **items, size_t *n, lv_error **err);
 void lv_summaries_free(lv_summary *items, size_t n);
