@@ -95,6 +95,9 @@ static int fs_config(int fsfd, const rootfs_mount *m)
 
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source, 0) < 0)
 		return -1;
+	/* as with mount(2), "ro" makes a new superblock read-only too */
+	if ((m->o.flags & MS_RDONLY) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(sb_flags) / sizeof(sb_flags[0]); i++)
 		if ((m->o.flags & sb_flags[i].ms) &&
 		    fsconfig(fsfd, FSCONFIG_SET_FLAG, sb_flags[i].key, NULL, 0) < 0)

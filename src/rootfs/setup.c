@@ -25,16 +25,33 @@ static int isolate_root(const rootfs_plan *p, lv_error **err)
 	return 0;
 }
 
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd, lv_error **err)
 {
 	if (p->opts.new_mount_ns && isolate_root(p, err) < 0)
 		return -1;
 
+	/* The fd from plan time names a mount of the runtime's namespace, which
+	 * open_tree() refuses here: reopen the path, and check it is still the
+	 * directory the plan validated. */
+	_cleanup_close_ int here = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0)
+		return lv_err(err, errno, "open the rootfs \"%s\"", p->root_path);
+	if (!same_file(here, p->root_fd))
+		return lv_err(err, 0, "the rootfs \"%s\" changed since the plan was made",
+			      p->root_path);
+
 	/* pivot_root needs the new root to be a mount point: a recursive bind
 	 * of the rootfs onto itself, whose fd is the root of every lookup. */
-	_cleanup_close_ int tree = open_tree(p->root_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	_cleanup_close_ int tree = open_tree(here, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 					     AT_RECURSIVE | AT_EMPTY_PATH);
-	if (tree < 0 || rootfs_attach(tree, p->root_fd) < 0)
+	if (tree < 0 || rootfs_attach(tree, here) < 0)
 		return lv_err(err, errno, "bind the rootfs \"%s\" onto itself", p->root_path);
 
 	for (size_t i = 0; i < p->nmounts; i++)
@@ -93,7 +110,8 @@ static int mask_path(int rootfd, const char *path, lv_error **err)
 		return lv_err(err, errno, "mask \"%s\"", path);
 	if (S_ISDIR(st.st_mode)) {
 		_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-		if (fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) == 0 &&
+		if (fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) == 0 &&
+		    fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) == 0 &&
 		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
 			mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
 	} else {
