@@ -78,19 +78,20 @@ static bool kernel_has_flag(uint32_t flag)
 	return sc_sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
-/* Converts an OCI action (+ errnoRet) to libseccomp's 32-bit action. */
-static int to_action(int act, const spec_opt_uint *ret, const char *path,
+/* Converts an OCI action (+ errnoRet) to libseccomp's 32-bit action.
+ * base.act_field and base.ret_field name the JSON in messages. */
+static int to_action(int act, const spec_opt_uint *ret, const char *base, const char *act_field,
 		     const char *ret_field, uint32_t *out, lv_error **err)
 {
 	const char *name = sc_action_name(act);
 	if (!name)
-		return lv_err(err, 0, "%s: unknown seccomp action %d", path, act);
+		return lv_err(err, 0, "%s.%s: unknown seccomp action %d", base, act_field, act);
 	if (ret->set && act != SPEC_ACT_ERRNO && act != SPEC_ACT_TRACE)
 		return lv_err(err, 0, "%s.%s: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
-			      path, ret_field, name);
+			      base, ret_field, name);
 	if (ret->set && ret->value > SC_MAX_RET)
 		return lv_err(err, 0, "%s.%s: %llu does not fit in the 16 bits of a seccomp return value",
-			      path, ret_field, (unsigned long long)ret->value);
+			      base, ret_field, (unsigned long long)ret->value);
 	/* runc's default for both: EPERM. */
 	uint16_t data = ret->set ? (uint16_t)ret->value : EPERM;
 	switch (act) {
@@ -105,7 +106,8 @@ static int to_action(int act, const spec_opt_uint *ret, const char *path,
 	default: *out = SCMP_ACT_NOTIFY; break;
 	}
 	if (!kernel_has_action(*out))
-		return lv_err(err, 0, "%s: %s is not supported by this kernel", path, name);
+		return lv_err(err, 0, "%s.%s: %s is not supported by this kernel", base, act_field,
+			      name);
 	return 0;
 }
 
@@ -130,6 +132,9 @@ static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, lv_error **e
 		return lv_err(err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"",
 			      i, oci);
 	int r = seccomp_arch_add(ctx, token);
+	if (r == -EDOM)
+		return lv_err(err, 0, "linux.seccomp.architectures[%zu]: \"%s\" has another byte order than the native architecture; one filter cannot hold both",
+			      i, oci);
 	if (r < 0 && r != -EEXIST) /* the native one is always there */
 		return lv_err(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i, oci);
 	return 0;
@@ -216,7 +221,7 @@ static int add_syscalls(scmp_filter_ctx ctx, const spec_seccomp *s, uint32_t def
 		const spec_syscall *sc = &s->syscalls.v[i];
 		uint32_t act;
 		snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", i);
-		if (to_action(sc->action, &sc->errno_ret, path, "errnoRet", &act, err) < 0)
+		if (to_action(sc->action, &sc->errno_ret, path, "action", "errnoRet", &act, err) < 0)
 			return -1;
 		if (sc->args.n > SC_MAX_ARGS * 8)
 			return lv_err(err, 0, "%s.args: %zu conditions, at most %d are supported", path,
@@ -230,8 +235,8 @@ static int add_syscalls(scmp_filter_ctx ctx, const spec_seccomp *s, uint32_t def
 				/* init reports the listener fd with write(2) after
 				 * installing the filter: it would wait on itself. */
 				if (strcmp(sc->names.v[j], "write") == 0)
-					return lv_err(err, 0, "%s: SCMP_ACT_NOTIFY cannot be used for the write syscall",
-						      path);
+					return lv_err(err, 0, "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for the write syscall",
+						      path, j);
 			*notify = true;
 		}
 		if (act == def) { /* libseccomp rejects it; it changes nothing */
@@ -306,7 +311,7 @@ int sc_compile(const spec_seccomp *s, sc_filter **out, lv_error **err)
 		return lv_err(err, 0, "linux.seccomp: no section to compile");
 	if (s->default_action == SPEC_ACT_NOTIFY)
 		return lv_err(err, 0, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-	if (to_action(s->default_action, &s->default_errno_ret, "linux.seccomp.defaultAction",
+	if (to_action(s->default_action, &s->default_errno_ret, "linux.seccomp", "defaultAction",
 		      "defaultErrnoRet", &def, err) < 0)
 		return -1;
 	_cleanup_sc_filter_ sc_filter *f = calloc(1, sizeof(*f));
