@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "spec/config.h"
 #include "src/cgroups/cgroup.h"
@@ -57,6 +58,18 @@ int lv_container_spawn(lv_container *c, const char *console_socket, lv_error **e
 /* Undoes a failed or finished creation: init killed, cgroup and state removed. */
 void lv_container_abort(lv_container *c);
 void lv_container_free(lv_container *c);
+
+/* In a cloned child: closes its copies of the state store's fds (without
+ * touching the parent's lock). */
+static inline void lv_store_drop_fds(lv_store_handle *h)
+{
+	int *fds[] = { &h->root_fd, &h->dir_fd, &h->lock_fd };
+	for (int i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
 
 /* The init process: executes the plan, never returns. */
 __attribute__((noreturn)) void lv_init_main(lv_container *c);

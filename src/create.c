@@ -18,6 +18,7 @@
 #include "src/console.h"
 #include "src/container.h"
 #include "src/hooks.h"
+#include "src/status.h"
 #include "src/sync.h"
 #include "src/util/cleanup.h"
 #include "src/util/sys.h"
@@ -204,8 +205,8 @@ static int write_record(lv_container *c, const char *status, lv_error **err)
 	char owner[32];
 	snprintf(owner, sizeof(owner), "%u", geteuid());
 	uint64_t start = 0;
-	if (c->pid > 0 && lv_proc_start_time(c->pid, &start, NULL, err) < 0)
-		return -1;
+	if (c->pid > 0 && lv_proc_start_time(c->pid, &start, NULL) < 0)
+		return lv_err(err, errno, "read the start time of pid %d", c->pid);
 	lv_record r = {
 		.id = c->id,
 		.bundle = c->bundle,

@@ -19,6 +19,7 @@
 
 typedef struct {
 	const lv_exec_opts *o;
+	lv_store_handle *store;
 	proc_plan *proc;
 	sc_filter *seccomp;
 	pid_t init_pid;
@@ -212,6 +213,7 @@ static int spawn(exec_job *j, pid_t *pid, int *pidfd, lv_error **err)
 		lv_error *e = NULL;
 		bool joined_pid = false;
 		close(j->sync_parent);
+		lv_store_drop_fds(j->store);
 		if (ns_join_container(j->init_pid, j->init_pidfd, &joined_pid, &e) < 0)
 			goto fail;
 		int fd = -1;
@@ -359,6 +361,7 @@ int lv_exec(const lv_context *ctx, const lv_exec_opts *o, int *exit_status, lv_e
 		r = proc_plan_build(proc, &j.proc, err);
 	if (r == 0)
 		r = load_seccomp(&c, &j.seccomp, err);
+	j.store = &c.store;
 	if (r == 0)
 		r = exec_in(&c, &j, exit_status, err);
 	lv_close_container(&c);

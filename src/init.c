@@ -176,6 +176,9 @@ void lv_init_main(lv_container *c)
 		close(c->sync_parent);
 	if (c->console_peer >= 0)
 		close(c->console_peer);
+	/* flock() belongs to the open file: our copy of the state lock would
+	 * keep `start` waiting behind us forever. */
+	lv_store_drop_fds(&c->store);
 	lv_signals_reset_child();
 	/* /proc is still the host's here: "self" names us in the host pid namespace. */
 	char self[32] = "";

@@ -6,32 +6,23 @@
 #include <unistd.h>
 
 #include "src/container.h"
+#include "src/status.h"
 #include "src/util/cleanup.h"
 #include "src/util/sys.h"
 
-const char *lv_record_status(int dir_fd, const lv_record *r);
-
-/* The status comes from the real process, never from what was last written:
- * init may have exited with nobody telling us. */
-const char *lv_record_status(int dir_fd, const lv_record *r)
+/* The status comes from the real process, never from what was last
+ * written: init may have exited with nobody telling us. */
+static const char *derive_status(int dir_fd, const lv_record *r)
 {
-	if (r->pid <= 0)
-		return r->status && strcmp(r->status, "creating") == 0 ? "creating" : "stopped";
-	uint64_t start = 0;
-	bool zombie = false;
-	lv_error *e = NULL;
-	int alive = lv_proc_start_time((pid_t)r->pid, &start, &zombie, &e);
-	lv_err_free(e);
-	if (alive < 0 || zombie || start != r->pid_start_time)
-		return "stopped";
-	if (faccessat(dir_fd, LV_FIFO_FILE, F_OK, 0) == 0)
-		return "created";
+	bool fifo = faccessat(dir_fd, LV_FIFO_FILE, F_OK, 0) == 0;
+	const char *s = lv_record_status(r, fifo);
 	bool frozen = false;
-	e = NULL;
-	if (r->cgroup_path && cg_is_frozen(r->cgroup_path, &frozen, &e) == 0 && frozen)
-		return "paused";
+	lv_error *e = NULL;
+	if (strcmp(s, "running") == 0 && r->cgroup_path &&
+	    cg_is_frozen(r->cgroup_path, &frozen, &e) == 0 && frozen)
+		s = "paused";
 	lv_err_free(e);
-	return "running";
+	return s;
 }
 
 int lv_open_container(const lv_context *ctx, const char *id, bool exclusive,
@@ -45,7 +36,7 @@ int lv_open_container(const lv_context *ctx, const char *id, bool exclusive,
 		return -1;
 	if (lv_store_read_record(&o->store, &o->rec, err) < 0)
 		goto fail;
-	o->status = lv_record_status(o->store.dir_fd, o->rec);
+	o->status = derive_status(o->store.dir_fd, o->rec);
 	if (want_config) {
 		_cleanup_free_ char *path = NULL, *raw = NULL;
 		size_t len = 0;

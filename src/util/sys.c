@@ -9,6 +9,7 @@
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 
+#include "src/status.h"
 #include "src/util/cleanup.h"
 
 int lv_read_file(const char *path, char **data, size_t *len, size_t max,
@@ -60,30 +61,6 @@ int lv_write_file(const char *path, const char *data, size_t len, lv_error **err
 	return 0;
 }
 
-int lv_proc_start_time(pid_t pid, uint64_t *start, bool *zombie, lv_error **err)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	_cleanup_free_ char *stat = NULL;
-	if (lv_read_file(path, &stat, NULL, 65536, err) < 0)
-		return -1;
-	/* comm may contain spaces and parentheses: fields start after the last ')' */
-	char *p = strrchr(stat, ')');
-	if (!p)
-		return lv_err(err, EPROTO, "parse \"%s\"", path);
-	p += 2; /* field 3, state */
-	if (zombie)
-		*zombie = (*p == 'Z' || *p == 'X');
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return lv_err(err, EPROTO, "parse \"%s\"", path);
-		p++;
-	}
-	*start = strtoull(p, NULL, 10);
-	return 0;
-}
-
 int lv_pidfd_open_checked(pid_t pid, uint64_t start)
 {
 	if (pid <= 0) {
@@ -96,9 +73,7 @@ int lv_pidfd_open_checked(pid_t pid, uint64_t start)
 	/* The pidfd pins the process: if the start time matches now, it is ours. */
 	uint64_t now = 0;
 	bool zombie = false;
-	lv_error *e = NULL;
-	if (lv_proc_start_time(pid, &now, &zombie, &e) < 0 || now != start || zombie) {
-		lv_err_free(e);
+	if (lv_proc_start_time(pid, &now, &zombie) < 0 || now != start || zombie) {
 		close(fd);
 		errno = ESRCH;
 		return -1;

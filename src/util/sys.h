@@ -22,11 +22,6 @@ static inline int lv_pidfd_send_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Field 22 of /proc/PID/stat: the start time in clock ticks since boot.
- * Together with the pid it names one process for its whole life.  Fills
- * *zombie when the process has exited but is not reaped. */
-int lv_proc_start_time(pid_t pid, uint64_t *start, bool *zombie, lv_error **err);
-
 /* Opens a pidfd for pid and checks it is still the process that started at
  * `start`.  Returns the fd, or -1 with errno ESRCH when it is gone. */
 int lv_pidfd_open_checked(pid_t pid, uint64_t start);
