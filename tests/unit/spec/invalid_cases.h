@@ -28,6 +28,8 @@ static const struct invalid_case config_cases[] = {
 	     "config.json: invalid JSON: lexical error: invalid string in json text."),
 	CASE("non-utf8", "{" V ", \"hostname\": \"caf\xe9\"}",
 	     "config.json: invalid JSON: lexical error: invalid bytes in UTF8 string."),
+	CASE("non-utf8-key", "{" V ", \"annotations\": {\"\xc3\x28\": \"x\"}}",
+	     "config.json: invalid JSON: lexical error: invalid bytes in UTF8 string."),
 	CASE("nul-byte", "{\"ociVersion\":\"1\0\"}", "config.json: invalid JSON: NUL byte at offset 16"),
 	CASE("nul-escape", "{\"ociVersion\":\"1\\u0000\"}",
 	     "config.json: invalid JSON: \\u0000 in a string at offset 16"),

@@ -544,3 +544,15 @@ Test(features, requires_versions)
 	cr_expect_str_eq(err->msg, "write features: ociVersionMin and ociVersionMax are required");
 	lv_err_free(err);
 }
+
+Test(valid, duplicate_keys_last_wins)
+{
+	const char doc[] = "{\"ociVersion\": \"1\", \"hostname\": \"a\", \"hostname\": \"b\", "
+			   "\"annotations\": {\"k\": \"1\", \"k\": \"2\"}}";
+	spec_config *c = NULL;
+	lv_error *err = NULL;
+	cr_assert_eq(spec_config_parse(doc, strlen(doc), "config.json", &c, &err), 0);
+	cr_expect_str_eq(c->hostname, "b");
+	cr_expect_str_eq(spec_map_get(&c->annotations, "k"), "2");
+	spec_config_free(c);
+}
