@@ -556,3 +556,22 @@ Test(valid, duplicate_keys_last_wins)
 	cr_expect_str_eq(spec_map_get(&c->annotations, "k"), "2");
 	spec_config_free(c);
 }
+
+/* runc's own `exec --process` tests send a process without "user". */
+Test(valid, process_without_user)
+{
+	const char doc[] = "{\"terminal\": false, \"args\": [\"/bin/true\"], \"cwd\": \"/\"}";
+	spec_process *p = NULL;
+	lv_error *err = NULL;
+	cr_assert_eq(spec_process_parse(doc, strlen(doc), "process.json", &p, &err), 0, "%s",
+		     err ? err->msg : "");
+	cr_expect_eq(p->user.uid, 0);
+	cr_expect_eq(p->user.gid, 0);
+	cr_expect_null(p->user.additional_gids.v);
+	char *json = NULL;
+	size_t len;
+	cr_assert_eq(spec_process_write(p, &json, &len, &err), 0);
+	cr_expect_not_null(strstr(json, "\"user\": {\n\t\t\"uid\": 0,\n\t\t\"gid\": 0\n\t}"), "%s", json);
+	free(json);
+	spec_process_free(p);
+}
