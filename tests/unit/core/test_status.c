@@ -155,3 +155,17 @@ Test(status, list, .init = setup, .fini = teardown)
 	cr_expect_eq(n, 0);
 	lv_summaries_free(items, n);
 }
+
+Test(status, created_time_format)
+{
+	char buf[40];
+	struct timespec ts = { 1795318800, 0 };
+	lv_format_created(&ts, buf);
+	cr_expect_str_eq(buf, "2026-11-22T03:40:00Z");
+	ts.tv_nsec = 123400000;
+	lv_format_created(&ts, buf);
+	cr_expect_str_eq(buf, "2026-11-22T03:40:00.1234Z");
+	ts.tv_nsec = 999999999;
+	lv_format_created(&ts, buf);
+	cr_expect_str_eq(buf, "2026-11-22T03:40:00.999999999Z");
+}
