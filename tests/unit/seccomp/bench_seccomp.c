@@ -38,6 +38,14 @@ int main(int argc, char **argv)
 	sc_filter_serialize(f, &data, &len, &err);
 	sc_filter_program(f, &insns);
 
+	double w0 = now_us();
+	for (int i = 0; i < 1000; i++) {
+		sc_filter *g = NULL;
+		sc_filter_deserialize(data, len, &g, &err);
+		sc_filter_free(g);
+	}
+	double warm = (now_us() - w0) / 1000;
+
 	double deser = 0, install = 0;
 	for (int i = 0; i < N; i++) {
 		int p[2];
@@ -72,7 +80,8 @@ int main(int argc, char **argv)
 	printf("%s: %zu entries, %zu syscall names -> %zu BPF instructions, %zu bytes stored\n",
 	       file, s->syscalls.n, names, insns, len);
 	printf("compile (libseccomp + export): %8.1f us\n", compile);
-	printf("deserialise:                   %8.1f us\n", deser / N);
+	printf("deserialise (fresh child):     %8.1f us\n", deser / N);
+	printf("deserialise (warm, in process):%8.1f us\n", warm);
 	printf("install (seccomp(2)):          %8.1f us\n", install / N);
 	free(data);
 	sc_filter_free(f);
