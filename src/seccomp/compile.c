@@ -122,7 +122,8 @@ static int to_action(int act, const spec_opt_uint *ret, const char *base, const 
 }
 
 /* "SCMP_ARCH_X86_64" → libseccomp's token for "x86_64". */
-static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, lv_error **err)
+static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, uint32_t *added,
+		    lv_error **err)
 {
 	static const char prefix[] = "SCMP_ARCH_";
 	char lower[32];
@@ -147,6 +148,7 @@ static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, lv_error **e
 			      i, oci);
 	if (r < 0 && r != -EEXIST) /* the native one is always there */
 		return lv_err(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i, oci);
+	*added = r == -EEXIST ? 0 : token;
 	return 0;
 }
 
@@ -287,9 +289,6 @@ static int export_bpf(scmp_filter_ctx ctx, sc_filter *f, lv_error **err)
 	if (size == 0 || size % sizeof(struct sock_filter) != 0)
 		return lv_err(err, 0, "seccomp: libseccomp exported %zu bytes, not whole instructions", size);
 	f->len = size / sizeof(struct sock_filter);
-	if (f->len > BPF_MAXINSNS)
-		return lv_err(err, 0, "linux.seccomp: the filter compiles to %zu instructions, the kernel accepts at most %d",
-			      f->len, BPF_MAXINSNS);
 	f->prog = malloc(size);
 	if (!f->prog)
 		return lv_err(err, ENOMEM, "seccomp: program of %zu bytes", size);
@@ -345,15 +344,28 @@ int sc_compile(const spec_seccomp *s, sc_filter **out, lv_error **err)
 	if (!ctx)
 		return lv_err(err, 0, "seccomp: libseccomp cannot start a filter with default action %s",
 			      sc_action_name(s->default_action));
-	for (size_t i = 0; i < s->architectures.n; i++)
-		if (add_arch(ctx, s->architectures.v[i], i, err) < 0)
+	uint32_t arches[SC_MAX_ARCHES] = { seccomp_arch_native() }, token = 0;
+	size_t narches = 1;
+	for (size_t i = 0; i < s->architectures.n; i++) {
+		if (add_arch(ctx, s->architectures.v[i], i, &token, err) < 0)
 			return -1;
+		if (token && narches < SC_MAX_ARCHES) /* libseccomp refuses duplicates */
+			arches[narches++] = token;
+	}
 	if (add_syscalls(ctx, s, def, &notify, err) < 0)
 		return -1;
 	if (check_listener(s, notify, err) < 0)
 		return -1;
 	if (export_bpf(ctx, f, err) < 0)
 		return -1;
+	if (sc_enosys_wanted(s)) {
+		int r = sc_enosys_prepend(f, s, arches, narches);
+		if (r < 0)
+			return lv_err(err, -r, "seccomp: add the ENOSYS stub");
+	}
+	if (f->len > BPF_MAXINSNS)
+		return lv_err(err, 0, "linux.seccomp: the filter compiles to %zu instructions, the kernel accepts at most %d",
+			      f->len, BPF_MAXINSNS);
 	f->notify = notify;
 	if (dup_str(s->listener_path, &f->listener_path, err) < 0 ||
 	    dup_str(s->listener_metadata, &f->listener_metadata, err) < 0)

@@ -49,7 +49,10 @@
 typedef struct sc_filter sc_filter;
 
 /* Compiles the section (validating actions, architectures, flags, argument
- * operators; unknown syscall names are skipped as runc does).  Runs in the
+ * operators; unknown syscall names are skipped as runc does).  Like runc,
+ * when the default action denies (not ALLOW/LOG/TRACE, not ERRNO(ENOSYS)),
+ * syscalls numbered above every one the profile names get ENOSYS, so libc
+ * falls back from syscalls newer than the profile.  Runs in the
  * runtime, before clone: it also checks that the kernel has every action and
  * flag the section uses, so a lacking kernel fails `create` cleanly.
  * Errors name the JSON path: `linux.seccomp.syscalls[3].args[0].index: 7 is

@@ -5,6 +5,7 @@ Validate the tests against runc with LIEVE_TEST_RUNTIME=runc."""
 import errno
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -210,3 +211,41 @@ def test_unknown_syscall_names_are_skipped(runtime, bundle):
     sh(bundle, MKDIR, profile("SCMP_ACT_ERRNO", names=("no_such_syscall_xyz", "mkdir", "mkdirat")))
     out = run_ok(runtime, bundle)
     assert "Operation not permitted" in out and "absent" in out
+
+
+@pytest.fixture(scope="session")
+def syscall_helper(tmp_path_factory):
+    """A static binary calling raw syscall numbers: `sys NR...` prints NR:errno."""
+    d = tmp_path_factory.mktemp("sys")
+    src = d / "sys.c"
+    src.write_text(r'''
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		long r = syscall(strtol(argv[i], NULL, 0), -1L, 0L, 0L, 0L, 0L, 0L);
+		printf("%s:%d\n", argv[i], r < 0 ? errno : 0);
+	}
+	return 0;
+}
+''')
+    subprocess.run(["cc", "-static", "-O2", "-o", str(d / "sys"), str(src)], check=True)
+    return d / "sys"
+
+
+def test_syscalls_newer_than_the_profile_get_enosys(runtime, bundle, syscall_helper):
+    """runc's behaviour: with a non-allowing default action, a syscall numbered
+    above every syscall the profile names fails with ENOSYS (so libc falls
+    back), while the ones below keep the default errno."""
+    shutil.copy2(syscall_helper, bundle.rootfs / "bin" / "sys")
+    with open(os.path.join(PROFILES, "docker-default.json")) as f:
+        p = json.load(f)
+    bundle.config["process"]["args"] = ["/bin/sys", "110", "169", "450", "1000"]
+    bundle.config["linux"]["seccomp"] = p
+    bundle.write()
+    out = run_ok(runtime, bundle)
+    assert out == "110:0\n169:1\n450:1\n1000:38\n"  # getppid allowed; reboot and
+    # set_mempolicy_home_node (unlisted, below the top) the default EPERM; 1000 ENOSYS
