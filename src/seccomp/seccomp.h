@@ -68,8 +68,8 @@ int sc_filter_serialize(const sc_filter *f, void **data, size_t *len, lv_error *
 int sc_filter_deserialize(const void *data, size_t len, sc_filter **out, lv_error **err);
 
 /* Installs the filter in the calling process with seccomp(2): no libseccomp,
- * no allocation on success (safe in the child after clone).  Must be the last
- * step before execve.  The kernel demands no_new_privs or CAP_SYS_ADMIN (in
+ * no allocation on success (safe in the child after clone).  As late as the
+ * kernel allows, since everything after it runs filtered.  The kernel demands no_new_privs or CAP_SYS_ADMIN (in
  * the process's user namespace): with process.noNewPrivileges the caller sets
  * PR_SET_NO_NEW_PRIVS first and may install after dropping capabilities;
  * without it, it must install while it still holds CAP_SYS_ADMIN, i.e. before
