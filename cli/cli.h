@@ -5,6 +5,8 @@
 #ifndef LIEVE_CLI_H
 #define LIEVE_CLI_H
 
+#include <stdint.h>
+
 #include "cli/args.h"
 #include "src/lifecycle.h"
 
@@ -63,6 +65,20 @@ int cli_parse_duration(const char *s, long long *ns);
 /* docker's units.RAMInBytes, which runc uses for memory sizes: "512",
  * "64k", "1.5g", "2GiB" (binary multiples, case-insensitive). */
 int cli_parse_ram(const char *s, int64_t *bytes);
+
+/* `update`'s flags, as given (NULL / unset when absent). */
+typedef struct {
+	const char *resources;
+	int blkio_weight, pids_limit;
+	bool blkio_weight_set, pids_limit_set;
+	const char *cpu_period, *cpu_quota, *cpu_burst, *cpu_share, *cpu_rt_period,
+		*cpu_rt_runtime, *cpuset_cpus, *cpuset_mems, *memory, *memory_reservation,
+		*memory_swap, *cpu_idle, *kernel_memory, *kernel_memory_tcp,
+		*l3_cache_schema, *mem_bw_schema;
+} update_flags;
+/* The flags as a linux.resources JSON document: only what was given, in
+ * runc's key order ({"memory":{...},"cpu":{...},"blockIO":{...},"pids":{...}}). */
+int cli_update_resources_json(const update_flags *f, char **json, lv_error **err);
 
 /* Writes the whole string to stdout; -1 with *err on a write error. */
 int cli_write_stdout(const char *s, lv_error **err);

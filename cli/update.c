@@ -14,15 +14,20 @@
 
 int cli_parse_ram(const char *s, int64_t *bytes)
 {
+	/* docker's pattern: ^(\d+(\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$ */
 	const char *p = s;
 	if (*p < '0' || *p > '9')
 		return -1;
-	char *end;
-	errno = 0;
-	double v = strtod(p, &end);
-	if (errno || end == p)
-		return -1;
-	p = end;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	double v = strtod(s, NULL);
 	if (*p == ' ')
 		p++;
 	double mult = 1;
@@ -45,16 +50,6 @@ int cli_parse_ram(const char *s, int64_t *bytes)
 	*bytes = (int64_t)total;
 	return 0;
 }
-
-typedef struct {
-	const char *resources;
-	int blkio_weight, pids_limit;
-	bool blkio_weight_set, pids_limit_set;
-	const char *cpu_period, *cpu_quota, *cpu_burst, *cpu_share, *cpu_rt_period,
-		*cpu_rt_runtime, *cpuset_cpus, *cpuset_mems, *memory, *memory_reservation,
-		*memory_swap, *cpu_idle, *kernel_memory, *kernel_memory_tcp,
-		*l3_cache_schema, *mem_bw_schema;
-} update_flags;
 
 typedef struct {
 	yajl_gen g;
@@ -156,8 +151,6 @@ static int build_fields(json_builder *b, const update_flags *f, lv_error **err)
 	return 0;
 }
 
-/* The flags as a linux.resources JSON document; exported for tests. */
-int cli_update_resources_json(const update_flags *f, char **json, lv_error **err);
 int cli_update_resources_json(const update_flags *f, char **json, lv_error **err)
 {
 	json_builder b = { .g = yajl_gen_alloc(NULL) };

@@ -47,6 +47,19 @@ int lv_proc_start_time(pid_t pid, uint64_t *start_time, bool *zombie)
 	return 0;
 }
 
+void lv_format_created(const struct timespec *ts, char buf[static 40])
+{
+	struct tm tm;
+	gmtime_r(&ts->tv_sec, &tm);
+	size_t n = strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ts->tv_nsec > 0) {
+		n += (size_t)snprintf(buf + n, 40 - n, ".%09ld", ts->tv_nsec);
+		while (buf[n - 1] == '0')
+			n--;
+	}
+	snprintf(buf + n, 40 - n, "Z");
+}
+
 bool lv_record_init_alive(const lv_record *r)
 {
 	if (r->pid <= 0)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "src/store.h"
 
@@ -23,5 +24,9 @@ bool lv_record_init_alive(const lv_record *r);
  * alive without it, "creating" while a create has not recorded a pid yet,
  * else "stopped".  The string is static. */
 const char *lv_record_status(const lv_record *r, bool exec_fifo);
+
+/* A record's `created`: RFC 3339 in UTC with nanoseconds, trailing zeros
+ * trimmed as Go's RFC3339Nano prints it ("2026-11-22T03:40:00.1234Z"). */
+void lv_format_created(const struct timespec *ts, char buf[static 40]);
 
 #endif

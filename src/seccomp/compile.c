@@ -45,15 +45,20 @@ static const enum scmp_compare ops[] = {
 	[SPEC_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
-static const struct {
-	const char *name;
-	uint32_t flag;
-} flag_names[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+/* linux.seccomp.flags: names and values, in the same order. */
+static const char *const known_flags[] = {
+	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
 };
+static const uint32_t flag_values[] = {
+	SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+	SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+};
+
+const char *const *sc_known_flags(void)
+{
+	return known_flags;
+}
 
 const char *sc_action_name(int action)
 {
@@ -62,11 +67,12 @@ const char *sc_action_name(int action)
 	return action_names[action];
 }
 
-/* The kernel tells which return actions it implements. */
-static bool kernel_has_action(uint32_t act)
+/* The kernel tells which return actions it implements: 0, EOPNOTSUPP, or
+ * another errno when seccomp(2) itself is missing or blocked. */
+static int kernel_action_errno(uint32_t act)
 {
 	uint32_t full = act & SECCOMP_RET_ACTION_FULL;
-	return sc_sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &full) == 0;
+	return sc_sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &full) == 0 ? 0 : errno;
 }
 
 /* A NULL program makes the kernel check the flags and then fail to copy the
@@ -105,14 +111,19 @@ static int to_action(int act, const spec_opt_uint *ret, const char *base, const 
 	case SPEC_ACT_LOG: *out = SCMP_ACT_LOG; break;
 	default: *out = SCMP_ACT_NOTIFY; break;
 	}
-	if (!kernel_has_action(*out))
+	int e = kernel_action_errno(*out);
+	if (e == EOPNOTSUPP)
 		return lv_err(err, 0, "%s.%s: %s is not supported by this kernel", base, act_field,
 			      name);
+	if (e)
+		return lv_err(err, e, "%s.%s: ask the kernel about %s with seccomp(2)", base,
+			      act_field, name);
 	return 0;
 }
 
 /* "SCMP_ARCH_X86_64" → libseccomp's token for "x86_64". */
-static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, lv_error **err)
+static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, uint32_t *added,
+		    lv_error **err)
 {
 	static const char prefix[] = "SCMP_ARCH_";
 	char lower[32];
@@ -137,23 +148,36 @@ static int add_arch(scmp_filter_ctx ctx, const char *oci, size_t i, lv_error **e
 			      i, oci);
 	if (r < 0 && r != -EEXIST) /* the native one is always there */
 		return lv_err(err, -r, "linux.seccomp.architectures[%zu]: add \"%s\"", i, oci);
+	*added = r == -EEXIST ? 0 : token;
 	return 0;
+}
+
+static int flag_index(const char *name)
+{
+	for (int k = 0; known_flags[k]; k++)
+		if (strcmp(known_flags[k], name) == 0)
+			return k;
+	return -1;
+}
+
+bool sc_kernel_supports_flag(const char *name)
+{
+	int k = flag_index(name);
+	return k >= 0 && kernel_has_flag(flag_values[k]);
 }
 
 static int parse_flags(const spec_strv *flags, uint32_t *out, lv_error **err)
 {
 	*out = 0;
 	for (size_t i = 0; i < flags->n; i++) {
-		size_t k = 0, nflags = sizeof(flag_names) / sizeof(*flag_names);
-		while (k < nflags && strcmp(flag_names[k].name, flags->v[i]) != 0)
-			k++;
-		if (k == nflags)
+		int k = flag_index(flags->v[i]);
+		if (k < 0)
 			return lv_err(err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
 				      flags->v[i]);
-		if (!kernel_has_flag(flag_names[k].flag))
+		if (!kernel_has_flag(flag_values[k]))
 			return lv_err(err, 0, "linux.seccomp.flags[%zu]: %s is not supported by this kernel",
 				      i, flags->v[i]);
-		*out |= flag_names[k].flag;
+		*out |= flag_values[k];
 	}
 	return 0;
 }
@@ -265,9 +289,6 @@ static int export_bpf(scmp_filter_ctx ctx, sc_filter *f, lv_error **err)
 	if (size == 0 || size % sizeof(struct sock_filter) != 0)
 		return lv_err(err, 0, "seccomp: libseccomp exported %zu bytes, not whole instructions", size);
 	f->len = size / sizeof(struct sock_filter);
-	if (f->len > BPF_MAXINSNS)
-		return lv_err(err, 0, "linux.seccomp: the filter compiles to %zu instructions, the kernel accepts at most %d",
-			      f->len, BPF_MAXINSNS);
 	f->prog = malloc(size);
 	if (!f->prog)
 		return lv_err(err, ENOMEM, "seccomp: program of %zu bytes", size);
@@ -323,15 +344,28 @@ int sc_compile(const spec_seccomp *s, sc_filter **out, lv_error **err)
 	if (!ctx)
 		return lv_err(err, 0, "seccomp: libseccomp cannot start a filter with default action %s",
 			      sc_action_name(s->default_action));
-	for (size_t i = 0; i < s->architectures.n; i++)
-		if (add_arch(ctx, s->architectures.v[i], i, err) < 0)
+	uint32_t arches[SC_MAX_ARCHES] = { seccomp_arch_native() }, token = 0;
+	size_t narches = 1;
+	for (size_t i = 0; i < s->architectures.n; i++) {
+		if (add_arch(ctx, s->architectures.v[i], i, &token, err) < 0)
 			return -1;
+		if (token && narches < SC_MAX_ARCHES) /* libseccomp refuses duplicates */
+			arches[narches++] = token;
+	}
 	if (add_syscalls(ctx, s, def, &notify, err) < 0)
 		return -1;
 	if (check_listener(s, notify, err) < 0)
 		return -1;
 	if (export_bpf(ctx, f, err) < 0)
 		return -1;
+	if (sc_enosys_wanted(s)) {
+		int r = sc_enosys_prepend(f, s, arches, narches);
+		if (r < 0)
+			return lv_err(err, -r, "seccomp: add the ENOSYS stub");
+	}
+	if (f->len > BPF_MAXINSNS)
+		return lv_err(err, 0, "linux.seccomp: the filter compiles to %zu instructions, the kernel accepts at most %d",
+			      f->len, BPF_MAXINSNS);
 	f->notify = notify;
 	if (dup_str(s->listener_path, &f->listener_path, err) < 0 ||
 	    dup_str(s->listener_metadata, &f->listener_metadata, err) < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
@@ -191,7 +192,9 @@ int t_run(const sc_filter *f, int (*fn)(void *), void *arg)
 			fprintf(stderr, "install: %s\n", err ? err->msg : strerror(errno));
 			_exit(200);
 		}
-		_exit(fn(arg));
+		/* The raw call: a sanitizer's _exit interceptor would make
+		 * syscalls a deny-by-default filter refuses. */
+		syscall(SYS_exit_group, fn(arg));
 	}
 	int status;
 	cr_assert_eq(waitpid(pid, &status, 0), pid);

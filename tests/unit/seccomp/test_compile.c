@@ -139,6 +139,16 @@ Test(flags, each_flag_compiles_and_loads)
 	}
 }
 
+Test(flags, known_and_supported)
+{
+	const char *const *known = sc_known_flags();
+	size_t n = 0;
+	for (; known[n]; n++)
+		cr_assert(sc_kernel_supports_flag(known[n]), "%s on a 6.18 kernel", known[n]);
+	cr_assert_eq(n, 4);
+	cr_assert_not(sc_kernel_supports_flag("SECCOMP_FILTER_FLAG_FOO"));
+}
+
 Test(flags, notify_adds_new_listener_and_tsync_esrch)
 {
 	spec_seccomp *s = t_new(SPEC_ACT_ALLOW);
