@@ -22,8 +22,16 @@ py=/usr/bin/python3
 }
 
 cd "$repo"
+# The whole suite unless a test path is given.
+default="$repo/tests/integration"
+for a in "$@"; do
+	case "$a" in
+	-*) ;;
+	*) [ -e "${a%%::*}" ] && default= ;;
+	esac
+done
 # Once inside: make / recursively private again (belt and braces: unshare
 # already does it), so nothing mounted in here propagates back.
 exec unshare --mount --propagation private -- \
 	env PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider \
-	-v -rfEsxX --tb=short "$repo/tests/integration" "$@"
+	-v -rfEsxX --tb=short $default "$@"
