@@ -27,7 +27,9 @@ def test_console_socket_interactive(runtime, bundle, console_socket):
     console_socket.read_until("hi-3")
     console_socket.write("tty; for i in 0 1 2; do readlink /proc/$$/fd/$i; done; echo END-$((2+2))\n")
     out = console_socket.read_until("END-4\r\n")
-    assert out.split("\r\n")[-5:-1] == ["/dev/pts/0"] * 4, out
+    lines = out.split("\r\n")
+    end = lines.index("END-4")
+    assert lines[end - 4:end] == ["/dev/pts/0"] * 4, out
     console_socket.write("exit 7\n")
     runtime.wait_status(cid, "stopped")
 
