@@ -6,7 +6,6 @@ failed.  The runtime under test is $LIEVE_TEST_RUNTIME (default: the lieve we
 just built), so a test can be checked against runc: LIEVE_TEST_RUNTIME=runc.
 """
 import copy
-import ctypes
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ import uuid
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import proc  # noqa: E402
+from lib import proc, reaper  # noqa: E402
 from lib.console import ConsoleReceiver  # noqa: E402
 from lib.hooks import HookRecorder  # noqa: E402
 from lib.host import HostSnapshot  # noqa: E402
@@ -249,14 +248,8 @@ def runtime(tmp_path):
 # --- host hygiene -----------------------------------------------------------
 
 def pytest_configure(config):
-    # Orphaned container processes (after `create`, `run -d`, `exec -d`) are
-    # reparented to us rather than to the host's init: the leftover-process
-    # check can see them, and nothing escapes the test run.  containerd's
-    # shim is a subreaper too, so this is how a runtime is really used.
-    PR_SET_CHILD_SUBREAPER = 36
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+    # Subreaper + reaper thread: see lib/reaper.py.
+    reaper.start()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import pty
 import select
 import time
 
-from lib import proc
+from lib import proc, reaper
 from lib.host import assert_nothing_left
 from lib.util import sh
 
@@ -94,7 +94,10 @@ def test_run_foreground_terminal_proxies_io(runtime, bundle):
     tty_bundle(bundle, ["/bin/sh"])
     cid = runtime.new_id()
     cmd = runtime.cmd("run", "--bundle", bundle.path, cid)
-    pid, fd = pty.fork()
+    with reaper.spawn_lock():
+        pid, fd = pty.fork()
+        if pid:
+            reaper.track(pid)
     if pid == 0:
         try:
             os.execv(cmd[0] if "/" in cmd[0] else _which(cmd[0]), cmd)

@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from . import proc
+from . import proc, reaper
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 
@@ -44,24 +44,13 @@ class HostSnapshot:
         self.ids = ids  # the container ids this test used, asked at the end
 
     def leftover_processes(self):
-        """Descendants of the test process started during the test, still alive.
-        Exited ones (zombies reparented to us) are reaped."""
-        left = []
-        for pid in proc.descendants(self.me):
-            if pid in self.children:
-                continue
-            if proc.state_letter(pid) == "Z":
-                if proc.ppid(pid) == self.me:
-                    try:
-                        os.waitpid(pid, os.WNOHANG)
-                    except ChildProcessError:
-                        pass
-                continue
-            if proc.state_letter(pid) is not None:
-                left.append(pid)
-        return left
+        """Descendants of the test process started during the test, still alive
+        (exited orphans are reaped first)."""
+        reaper.reap_orphans()
+        return [p for p in proc.descendants(self.me)
+                if p not in self.children and proc.alive(p)]
 
-    def problems(self, cleanup=True):
+    def problems(self, cleanup=True, cgroups=True):
         out = []
         now = _mounts()
         if now - self.mounts:
@@ -72,7 +61,7 @@ class HostSnapshot:
         if left:
             out.append("processes left behind: " +
                        ", ".join(f"{p} {proc.cmdline(p)}" for p in left))
-        cgs = [cg for cid in self.ids() for cg in cgroups_named(cid)]
+        cgs = [cg for cid in self.ids() for cg in cgroups_named(cid)] if cgroups else []
         if cgs:
             out.append(f"cgroups left behind: {cgs}")
         if cleanup:
