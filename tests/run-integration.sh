@@ -30,8 +30,9 @@ for a in "$@"; do
 	*) [ -e "${a%%::*}" ] && default= ;;
 	esac
 done
-# Once inside: make / recursively private again (belt and braces: unshare
-# already does it), so nothing mounted in here propagates back.
+# Tests that must not run in the host's mount namespace check they are not in this one.
+LIEVE_ITEST_HOST_MNTNS=$(stat -L -c %i /proc/self/ns/mnt)
+export LIEVE_ITEST_HOST_MNTNS
 exec unshare --mount --propagation private -- \
 	env PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider \
 	-v -rfEsxX --tb=short $default "$@"

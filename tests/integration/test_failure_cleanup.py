@@ -54,10 +54,6 @@ def cwd_not_a_directory(b):
     return ["/bin/busybox", "not a directory"]
 
 
-def user_without_passwd_entry_gid(b):
-    b.config["process"]["user"] = {"uid": 0, "gid": 0, "username": "nobody"}
-    return None
-
 
 # Where runc 1.1's message does not name the cause, what it says instead (in
 # some line of its log, not the last one); lieve must name the cause.
