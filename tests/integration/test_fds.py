@@ -110,9 +110,14 @@ def test_cwd_through_leaked_fd_refused(runtime, bundle, fd):
     """CVE-2024-21626: a cwd of /proc/self/fd/N must not reach a directory the
     runtime had open on the host."""
     bundle.config["process"]["cwd"] = f"/proc/self/fd/{fd}"
-    bundle.config["process"]["args"] = sh("pwd; readlink /proc/self/cwd; ls")
+    bundle.config["process"]["args"] = sh("pwd; readlink /proc/self/cwd; ls; echo END")
     bundle.write()
     r = runtime.run(bundle)
     if r.returncode == 0:
+        # it ran: then its cwd must be inside the container
+        assert r.stdout.endswith("END\n"), r.stdout
         assert "unreachable" not in r.stdout, r.stdout
         assert "cgroup" not in r.stdout and "memory" not in r.stdout, r.stdout
+    else:
+        assert r.stderr.strip(), "refused without an error message"
+        assert "END" not in r.stdout

@@ -65,10 +65,10 @@ def test_create_start_stop_delete(runtime, bundle, tmp_path):
 
 
 @pytest.mark.parametrize("script,status", [
-    ("exit 0", 0),
-    ("exit 3", 3),
-    ("kill -KILL $$", 128 + signal.SIGKILL),
-    ("kill -TERM $$", 128 + signal.SIGTERM),
+    ("echo ran; exit 0", 0),
+    ("echo ran; exit 3", 3),
+    ("echo ran; kill -KILL $$", 128 + signal.SIGKILL),
+    ("echo ran; kill -TERM $$", 128 + signal.SIGTERM),
 ])
 def test_run_exit_status(runtime, bundle, script, status):
     """The foreground run exits with the container's status, 128+N for a signal."""
@@ -79,6 +79,7 @@ def test_run_exit_status(runtime, bundle, script, status):
     bundle.write()
     r = runtime.run(bundle)
     assert r.returncode == status, r.stderr
+    assert r.stdout == "ran\n"
     assert not os.listdir(runtime.root), "run left its state behind"
 
 
