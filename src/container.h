@@ -35,7 +35,8 @@ typedef struct {
 	sc_filter *seccomp;
 	int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
 	bool no_pivot, no_new_keyring;
-	bool foreground_tty;  /* run without --console-socket: we proxy the pty */
+	bool foreground_tty;
+	bool userns;          /* a new or joined user namespace */  /* run without --console-socket: we proxy the pty */
 
 	/* Resources of the creation, released by lv_container_free. */
 	lv_store_handle store;

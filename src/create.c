@@ -73,8 +73,9 @@ void lv_container_free(lv_container *c)
 /* LISTEN_FDS from a socket-activating parent pass through to the container. */
 static int listen_fds(void)
 {
-	const char *fds = getenv("LISTEN_FDS");
-	if (!fds)
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	/* Only descriptors meant for us: systemd names the receiving pid. */
+	if (!fds || !pid || strtol(pid, NULL, 10) != getpid())
 		return 0;
 	long n = strtol(fds, NULL, 10);
 	return n > 0 && n < 1024 ? (int)n : 0;
@@ -138,9 +139,10 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (!c->ns.new_ns[SPEC_NS_MOUNT] && c->ns.join_fd[SPEC_NS_MOUNT] < 0)
 		return lv_err(err, 0, "linux.namespaces: a mount namespace is required");
+	c->userns = c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0;
 	rootfs_options ro = {
 		.no_pivot = o->no_pivot,
-		.userns = c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0,
+		.userns = c->userns,
 		.cgroupns = c->ns.new_ns[SPEC_NS_CGROUP],
 		.new_mount_ns = c->ns.new_ns[SPEC_NS_MOUNT],
 	};

@@ -86,7 +86,7 @@ static int setup_namespaces(lv_container *c, lv_error **err)
 static int setup_rootfs(lv_container *c, lv_error **err)
 {
 	_cleanup_close_ int userns = -1;
-	if (c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0)
+	if (c->userns)
 		userns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
 	if (rootfs_prepare(c->rootfs, -1, userns, err) < 0)
 		return -1;
@@ -179,6 +179,11 @@ void lv_init_main(lv_container *c)
 	/* flock() belongs to the open file: our copy of the state lock would
 	 * keep `start` waiting behind us forever. */
 	lv_store_drop_fds(&c->store);
+	/* Nothing of the host that init does not need stays open in it. */
+	if (c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
+	c->cgroup_fd = -1;
+	ns_plan_release(&c->ns);
 	lv_signals_reset_child();
 	/* /proc is still the host's here: "self" names us in the host pid namespace. */
 	char self[32] = "";

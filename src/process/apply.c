@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/ioprio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,17 +162,33 @@ static int mkdir_p(const char *path)
 	return mkdir(copy, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* A cwd reached through a descriptor the runtime still had open (e.g.
+ * /proc/self/fd/N, CVE-2024-21626) lies outside our root: getcwd() then
+ * fails with ENOENT instead of naming a path. */
+static int check_cwd_inside(const proc_plan *p, lv_error **err)
+{
+	char buf[PATH_MAX];
+	if (!getcwd(buf, sizeof(buf)))
+		return lv_err(err, errno == ENOENT ? EPERM : errno,
+			      "process.cwd \"%s\" is outside the container", p->cwd);
+	return 0;
+}
+
 int proc_resolve_in_container(proc_plan *p, lv_error **err)
 {
 	if (add_home(p, err) < 0 || look_path(p, err) < 0)
 		return -1;
 	/* runc creates a missing working directory; an inaccessible one is
 	 * retried after the user switch. */
-	if (chdir(p->cwd) < 0 && errno == ENOENT) {
-		if (mkdir_p(p->cwd) < 0 || chdir(p->cwd) < 0)
+	if (chdir(p->cwd) < 0) {
+		if (errno == ENOENT) {
+			if (mkdir_p(p->cwd) < 0 || chdir(p->cwd) < 0)
+				return lv_err(err, errno, "process.cwd \"%s\"", p->cwd);
+		} else if (errno != EACCES) {
 			return lv_err(err, errno, "process.cwd \"%s\"", p->cwd);
+		}
 	}
-	return 0;
+	return check_cwd_inside(p, err);
 }
 
 static bool setgroups_denied(void)
@@ -237,8 +254,8 @@ int proc_apply_identity(const proc_plan *p, lv_error **err)
 		if (apply_caps(p, err) < 0)
 			return -1;
 	}
-	if (chdir(p->cwd) < 0)
-		return lv_err(err, errno, "process.cwd \"%s\"", p->cwd);
+	if (chdir(p->cwd) < 0 || check_cwd_inside(p, err) < 0)
+		return *err ? -1 : lv_err(err, errno, "process.cwd \"%s\"", p->cwd);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return lv_err(err, errno, "set no_new_privs");
 	umask(p->has_umask ? p->umask : 0022);
