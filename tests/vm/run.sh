@@ -148,7 +148,7 @@ tsc_khz=$({ dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibra
 [ -n "$tsc_khz" ] && [ "$tsc_khz" -gt 0 ] || die "cannot tell the host TSC frequency"
 
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init cgroup_no_v1=all tsc_early_khz=$tsc_khz"
-cmdline="$cmdline tsc=reliable mitigations=off 8250.nr_uarts=1 pci=off"
+cmdline="$cmdline tsc=reliable mitigations=off 8250.nr_uarts=1 pci=off cryptomgr.notests"
 [ $verbose = 1 ] && cmdline=${cmdline/ quiet/ loglevel=7}
 
 machine=microvm,pit=on,pic=on,rtc=on,acpi=on
@@ -165,10 +165,10 @@ if [ $share_usr = 1 ]; then
 	# /usr made in a mount namespace of its own (no mount appears on the host).
 	unshare -m --propagation private sh -c 'mount --bind /usr "$1" && mount -o remount,bind,ro "$1" &&
 		exec "$3" --socket-path="$2" -o source="$1" -o cache=auto -o log_level=err' \
-		sh "$tmp/usr" "$tmp/usr.sock" "$virtiofsd" </dev/null &
+		sh "$tmp/usr" "$tmp/usr.sock" "$virtiofsd" </dev/null >"$tmp/virtiofsd.log" 2>&1 &
 	virtiofsd_pid=$!
 	for _ in $(seq 50); do [ -S "$tmp/usr.sock" ] && break; sleep 0.1; done
-	[ -S "$tmp/usr.sock" ] || die "virtiofsd did not create its socket"
+	[ -S "$tmp/usr.sock" ] || die "virtiofsd did not create its socket: $(cat "$tmp/virtiofsd.log")"
 	machine=$machine,memory-backend=mem
 	qemu_args+=(-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
 		-global virtio-mmio.force-legacy=false
@@ -182,7 +182,7 @@ echo "lieve-vm: $(basename "$KERNEL" ) $KVER, accel $accel, ${smp} cpu, ${mem} M
 log=$tmp/console.log
 : >"$log"
 show() {
-	local line ready=0 name status secs
+	local line ready=0 off=0 name status secs
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$log"
@@ -192,9 +192,10 @@ show() {
 		"@@lieve-vm: result "*)
 			read -r _ _ name status secs <<<"$line"
 			echo "--- ${status^^}: $name (${secs}s)" ;;
-		"@@lieve-vm: summary "* | "@@lieve-vm: poweroff"*) ;;
+		"@@lieve-vm: summary "*) ;;
+		"@@lieve-vm: poweroff"*) off=1 ;;
 		"@@lieve-vm: "*) echo "lieve-vm: ${line#@@lieve-vm: }" ;;
-		*) if [ $ready = 1 ] || [ $verbose = 1 ]; then printf '%s\n' "$line"; fi ;;
+		*) if [ $ready = 1 ] && [ $off = 0 ] || [ $verbose = 1 ]; then printf '%s\n' "$line"; fi ;;
 		esac
 	done
 }
