@@ -84,7 +84,10 @@ cleanup() {
 	local pid
 	if [ -s "$qemu_pidfile" ]; then
 		pid=$(cat "$qemu_pidfile")
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+		# Only our qemu: its command line names our scratch directory (PIDs get reused).
+		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$tmp/initrd"; then
+			kill -KILL "$pid" 2>/dev/null
+		fi
 	fi
 	if [ -n "$virtiofsd_pid" ] && kill -0 "$virtiofsd_pid" 2>/dev/null; then
 		kill -TERM "$virtiofsd_pid" 2>/dev/null
@@ -201,10 +204,13 @@ show() {
 }
 
 t0=$(date +%s.%N)
-set +e
-timeout --kill-after=5 "$timeout" qemu-system-x86_64 -M "$machine" "${qemu_args[@]}" </dev/null 2>&1 | show
-qemu_rc=${PIPESTATUS[0]}
-set -e
+# In the background with `wait`, so that a signal to this script runs cleanup() at once.
+{
+	timeout --kill-after=5 "$timeout" qemu-system-x86_64 -M "$machine" "${qemu_args[@]}" </dev/null 2>&1
+	echo $? >"$tmp/qemu.rc"
+} | show &
+wait $! || true
+qemu_rc=$(cat "$tmp/qemu.rc" 2>/dev/null || echo missing)
 t1=$(date +%s.%N)
 elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 
