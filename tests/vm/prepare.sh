@@ -195,6 +195,9 @@ prepare_base_initrd() {
 
 main() {
 	mkdir -p "$cache"
+	# Several worktrees or runs may share one cache (LIEVE_VM_CACHE): one preparer at a time.
+	exec 9>"$cache/.lock"
+	flock 9
 	ensure_host_tools
 	local pkg kdir
 	pkg=$(kernel_package)

@@ -140,7 +140,7 @@ if [ -z "$accel" ]; then
 fi
 case $accel in
 kvm) cpu=host ;;
-tcg) cpu=max ;;
+tcg) cpu=${LIEVE_VM_CPU:-max} ;;
 *) die "--accel kvm|tcg" ;;
 esac
 
@@ -190,7 +190,10 @@ show() {
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$log"
 		case $line in
-		"@@lieve-vm: ready "*) ready=1; echo "lieve-vm: guest ready at ${line##* } s guest time" ;;
+		"@@lieve-vm: ready "*)
+			ready=1
+			echo "lieve-vm: guest ready at ${line##* } s guest uptime," \
+				"$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s after launch" ;;
 		"@@lieve-vm: begin "*) echo "=== RUN   ${line#@@lieve-vm: begin }" ;;
 		"@@lieve-vm: result "*)
 			read -r _ _ name status secs <<<"$line"
