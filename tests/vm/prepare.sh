@@ -21,9 +21,10 @@ case "${1:-}" in
 esac
 
 # Modules loaded or loadable in the guest; their dependencies are added from modules.dep.
-# overlay: container rootfs layers; virtio_mmio + virtiofs: --share-usr; veth, bridge: network
-# tests; loop: image tests. Add a name here when a test needs one (the base initramfs rebuilds).
-GUEST_MODULES="overlay virtio_mmio virtiofs veth bridge loop"
+# overlay: container rootfs layers; virtio_mmio + virtio_blk: the libraries disk; virtiofs:
+# --share-usr; veth, bridge: network tests; loop: image tests. Add a name here when a test needs
+# one (the base initramfs rebuilds).
+GUEST_MODULES="overlay virtio_mmio virtio_blk virtiofs veth bridge loop"
 
 log() { echo "prepare: $*" >&2; }
 die() { echo "prepare: error: $*" >&2; exit 1; }
@@ -207,6 +208,7 @@ main() {
 	echo "KERNEL=$kdir/boot/vmlinux"
 	echo "BASE_INITRD=$cache/base-initrd.cpio"
 	echo "KVER=$(ls "$kdir/lib/modules")"
+	echo "CACHE=$cache"
 }
 
 main

@@ -50,7 +50,7 @@ done
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 prep=$("$here/prepare.sh" $refresh) || die "prepare failed"
-eval "$prep" # KERNEL BASE_INITRD KVER
+eval "$prep" # KERNEL BASE_INITRD KVER CACHE
 [ $prepare_only = 1 ] && { echo "$prep"; exit 0; }
 
 # --- what goes into the guest ---------------------------------------------------------------
@@ -106,25 +106,49 @@ install -m 0644 "$here/guest/lib.sh" "$stage/lieve/lib.sh"
 cp -r "$here/tests/." "$stage/lieve/tests/"
 for f in "${test_files[@]}"; do cp "$f" "$stage/lieve/tests/"; done
 
-# Host binaries run in the guest with the host's own shared libraries, copied to the same
-# paths (the guest has no other libc): no static build of lieve is needed.
+# Host binaries run in the guest with the host's own shared libraries at the same paths (the
+# guest has no other libc), so lieve needs no static build. The libraries (~45 MB with
+# libarchive's ICU) go on a read-only ext4 disk, cached per set of libraries: the kernel would
+# take seconds to unpack them from the initramfs under TCG, a disk is read only where touched.
+declare -A libs=()
 add_binary() {
 	local src=$1 lib
 	cp -L "$src" "$stage/lieve/bin/$(basename "$src")"
 	for lib in $(ldd "$src" 2>/dev/null | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
-		[ -e "$stage$lib" ] && continue
-		mkdir -p "$stage$(dirname "$lib")"
-		cp -L "$lib" "$stage$lib"
+		libs[$lib]=1
 	done
 }
 add_binary "$lieve"
 for a in "${adds[@]+"${adds[@]}"}"; do add_binary "$a"; done
+
+libs_disk=""
+if [ ${#libs[@]} -gt 0 ]; then
+	key=$(for l in "${!libs[@]}"; do stat -L -c '%n %s %Y' "$l"; done | sort | sha256sum | cut -c1-16)
+	libs_disk=$CACHE/libs-$key.img
+	if [ ! -f "$libs_disk" ]; then
+		mkdir "$tmp/libs"
+		for l in "${!libs[@]}"; do
+			mkdir -p "$tmp/libs$(dirname "$l")"
+			cp -L "$l" "$tmp/libs$l"
+		done
+		kib=$(du -sk "$tmp/libs" | cut -f1)
+		truncate -s $((kib * 5 / 4 + 8192))K "$tmp/libs.img"
+		mkfs.ext4 -q -F -L lieve-libs -m 0 -O ^has_journal -d "$tmp/libs" "$tmp/libs.img" ||
+			die "mkfs.ext4 of the libraries disk failed"
+		mv "$tmp/libs.img" "$libs_disk"
+		rm -rf "$tmp/libs"
+	fi
+	# Disks of library sets not used for a week go (host library upgrades make new ones).
+	touch "$libs_disk"
+	find "$CACHE" -maxdepth 1 -name 'libs-*.img' -mtime +7 -delete
+fi
 
 cat >"$stage/lieve/env" <<EOF
 LIEVE=/lieve/bin/$(basename "$lieve")
 LIEVE_VM_TESTS="${names[*]}"
 LIEVE_VM_TEST_TIMEOUT=$test_timeout
 LIEVE_VM_SHARE_USR=$share_usr
+LIEVE_VM_LIBS_DISK=$([ -n "$libs_disk" ] && echo 1 || echo 0)
 PATH=/lieve/bin:/bin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin
 EOF
 
@@ -160,6 +184,10 @@ qemu_args=(-accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem"
 	-chardev stdio,id=con0,signal=off -serial chardev:con0
 	-kernel "$KERNEL" -initrd "$tmp/initrd" -append "$cmdline" -pidfile "$qemu_pidfile")
 
+if [ -n "$libs_disk" ]; then
+	qemu_args+=(-drive "file=$libs_disk,if=none,format=raw,readonly=on,id=libs"
+		-device virtio-blk-device,drive=libs)
+fi
 if [ $share_usr = 1 ]; then
 	virtiofsd=/usr/lib/qemu/virtiofsd
 	[ -x $virtiofsd ] || die "$virtiofsd missing (Debian package qemu-system-common)"
