@@ -33,9 +33,15 @@ for t in $LIEVE_VM_TESTS; do
 	echo "@@lieve-vm: begin $t"
 	t0=$(uptime_s)
 	dir=$(mktemp -d /tmp/lieve-test.XXXXXX)
-	(cd "$dir" && TMPDIR=$dir exec timeout -s KILL "$LIEVE_VM_TEST_TIMEOUT" /bin/sh "/lieve/tests/$t") \
-		</dev/null 2>&1
+	# A session of its own, so that whatever the test leaves running (a background job, a
+	# runtime process) can be killed with it afterwards.
+	TMPDIR=$dir setsid /bin/sh -c 'echo $$ >"$TMPDIR/.sid"; cd "$TMPDIR" &&
+		exec timeout -s KILL "$1" /bin/sh "$2"' sh "$LIEVE_VM_TEST_TIMEOUT" "/lieve/tests/$t" \
+		</dev/null 2>&1 &
+	wait $!
 	rc=$?
+	sid=$(cat "$dir/.sid" 2>/dev/null)
+	[ -n "$sid" ] && kill -KILL -- "-$sid" 2>/dev/null
 	t1=$(uptime_s)
 	case $rc in
 	0) status=pass ;;
