@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -102,8 +104,23 @@ static int dev_links(int devfd, lv_error **err)
 
 static int console(int devfd, int console_fd, lv_error **err)
 {
-	if (bind_node(devfd, "console", NULL, console_fd) < 0)
-		return lv_err(err, errno, "bind the console on \"/dev/console\"");
+	/* console_fd names a mount of the runtime's namespace, which open_tree()
+	 * refuses: bind the same path in ours, once it is known to be the same
+	 * terminal. */
+	char fdpath[64], tty[PATH_MAX];
+	struct stat want, got;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", console_fd);
+	ssize_t n = readlink(fdpath, tty, sizeof(tty) - 1);
+	if (n < 0 || fstat(console_fd, &want) < 0)
+		return lv_err(err, errno, "console fd %d", console_fd);
+	tty[n] = '\0';
+	_cleanup_close_ int fd = open(tty, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &got) < 0)
+		return lv_err(err, errno, "console \"%s\"", tty);
+	if (!S_ISCHR(got.st_mode) || got.st_rdev != want.st_rdev)
+		return lv_err(err, 0, "console \"%s\" is not the terminal of fd %d", tty, console_fd);
+	if (bind_node(devfd, "console", NULL, fd) < 0)
+		return lv_err(err, errno, "bind the console \"%s\" on \"/dev/console\"", tty);
 	return 0;
 }
 

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from conftest import using_driver
+from rootfs_support import using_driver
 
 
 def add_mount(bundle, dest, type_, source, options=None, **extra):
