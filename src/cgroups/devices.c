@@ -153,8 +153,8 @@ static size_t emit_rule(const cg_dev_rule *r, struct bpf_insn *o)
 int cg_dev_compile(const cg_dev_rule *rules, size_t n, struct bpf_insn **insns,
 		   size_t *n_insns, lv_error **err)
 {
-	/* prologue 6 + at most 8 per rule + epilogue 2 */
-	_cleanup_free_ struct bpf_insn *o = calloc(6 + 8 * n + 2, sizeof(*o));
+	/* prologue 7 + at most 8 per rule + epilogue 2 */
+	_cleanup_free_ struct bpf_insn *o = calloc(7 + 8 * n + 2, sizeof(*o));
 	if (!o)
 		return lv_err(err, ENOMEM, "compile device rules");
 	size_t k = 0;

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -22,8 +24,13 @@
 static int bind_node(int pfd, const char *name, const char *host_path, int src_fd)
 {
 	_cleanup_close_ int tree = -1, dest = -1;
-	int fd = openat(pfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
 
+	/* the mount point is an empty regular file; never open anything else */
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
+	    unlinkat(pfd, name, 0) < 0)
+		return -1;
+	int fd = openat(pfd, name, O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	close(fd);
@@ -52,6 +59,12 @@ static int make_node(const rootfs_plan *p, int rootfd, const rootfs_device *d, l
 			return lv_err(err, errno, "bind device \"%s\"", d->path);
 		return 0;
 	}
+	struct stat st;
+	/* A symlink is never a device: replace it rather than keep a /dev/null
+	 * that points somewhere else.  Anything else that exists is kept. */
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+	    unlinkat(pfd, name, 0) < 0)
+		return lv_err(err, errno, "remove the symlink \"%s\"", d->path);
 	if (mknodat(pfd, name, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
 		if (errno == EEXIST)
 			return 0;
@@ -91,13 +104,23 @@ static int dev_links(int devfd, lv_error **err)
 
 static int console(int devfd, int console_fd, lv_error **err)
 {
-	struct stat st;
-
-	if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
-	    unlinkat(devfd, "console", 0) < 0)
-		return lv_err(err, errno, "remove \"/dev/console\"");
-	if (bind_node(devfd, "console", NULL, console_fd) < 0)
-		return lv_err(err, errno, "bind the console on \"/dev/console\"");
+	/* console_fd names a mount of the runtime's namespace, which open_tree()
+	 * refuses: bind the same path in ours, once it is known to be the same
+	 * terminal. */
+	char fdpath[64], tty[PATH_MAX];
+	struct stat want, got;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", console_fd);
+	ssize_t n = readlink(fdpath, tty, sizeof(tty) - 1);
+	if (n < 0 || fstat(console_fd, &want) < 0)
+		return lv_err(err, errno, "console fd %d", console_fd);
+	tty[n] = '\0';
+	_cleanup_close_ int fd = open(tty, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &got) < 0)
+		return lv_err(err, errno, "console \"%s\"", tty);
+	if (!S_ISCHR(got.st_mode) || got.st_rdev != want.st_rdev)
+		return lv_err(err, 0, "console \"%s\" is not the terminal of fd %d", tty, console_fd);
+	if (bind_node(devfd, "console", NULL, fd) < 0)
+		return lv_err(err, errno, "bind the console \"%s\" on \"/dev/console\"", tty);
 	return 0;
 }
 

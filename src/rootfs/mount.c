@@ -223,11 +223,16 @@ static int make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 	return mnt;
 }
 
+/* "remount" sets the mount's flags to exactly those given, as mount(2)
+ * with MS_REMOUNT does (and runc with it). */
 static int do_remount(const rootfs_mount *m, int rootfd, lv_error **err)
 {
 	_cleanup_close_ int fd = rootfs_open_in(rootfd, m->destination, O_PATH, true);
+	const uint64_t all = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			     MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW |
+			     MOUNT_ATTR__ATIME;
 
-	if (fd < 0 || apply_mount_attrs(fd, &m->o) < 0 ||
+	if (fd < 0 || rootfs_setattr(fd, rootfs_ms_to_attr(m->o.flags), all, false) < 0 ||
 	    rootfs_setattr(fd, m->o.rec_set, m->o.rec_clr, true) < 0)
 		return mount_err(m, errno, err);
 	if (m->o.ndata) {

@@ -82,8 +82,6 @@ int rootfs_pivot(const rootfs_plan *p, lv_error **err)
 		/* The old root ends up stacked on "."; detach it from there. */
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return lv_err(err, errno, "pivot_root into \"%s\"", p->root_path);
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return lv_err(err, errno, "make the old root rslave");
 		if (umount2(".", MNT_DETACH) < 0)
 			return lv_err(err, errno, "detach the old root");
 	}

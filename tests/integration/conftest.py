@@ -4,6 +4,29 @@ Every test gets its own state root (--root) and bundle; teardown force-deletes
 whatever containers are left and removes the directories, even when the test
 failed.  The runtime under test is $LIEVE_TEST_RUNTIME (default: the lieve we
 just built), so a test can be checked against runc: LIEVE_TEST_RUNTIME=runc.
+Run it with tests/run-integration.sh (private mount namespace, Debian's pytest).
+
+Fixtures
+  runtime          Runtime: runtime(*args) -> CompletedProcess (stdout/stderr text,
+                   collected through files so detached containers cannot hang it);
+                   .run(bundle), .create(bundle, *flags) -> id, .started(bundle) ->
+                   (id, host pid), .state/.status(id), .ok(*args), .wait_status(id, s),
+                   .new_id(), .cmd(*args) for Popen, .is_runc for runc-1.1 branches.
+  bundle           Bundle with a private copy of the busybox rootfs and runc's
+                   default config: edit .config, then .write().
+  busybox_rootfs   the shared (session) rootfs; copy it, never modify it.
+  default_config() runc `spec` defaults.
+  host_snapshot    autouse: after each test, fails on a leftover mount, process
+                   (we are a subreaper: detached containers stay visible) or
+                   cgroup named after one of the test's ids, and undoes them.
+                   snap.problems(cleanup=False) checks mid-test.
+  console_socket   ConsoleReceiver (lib/console.py): .path for --console-socket,
+                   .master(), .write(s), .read_until(s).
+  hooks            HookRecorder (lib/hooks.py) on `bundle`: .add(kind, args=,
+                   env=, then=, timeout=), .records(), .names().
+Helpers: lib/proc.py (/proc of container processes, wait_for polling),
+lib/host.py (assert_nothing_left, cgroups_named), lib/util.py (sh, add_caps,
+set_namespace), json_log_errors(path) here.
 """
 import copy
 import json
