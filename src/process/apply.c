@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "src/log.h"
 #include "src/process/process.h"
 #include "src/util/cleanup.h"
 #include "src/util/sys.h"
@@ -224,9 +225,15 @@ static int apply_caps(const proc_plan *p, lv_error **err)
 		return lv_err(err, saved, "set capabilities");
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return lv_err(err, errno, "reset ambient capabilities");
+	/* An ambient capability needs to be permitted and inheritable; runc's
+	 * own default spec lists ambient ones without inheritable, and runc
+	 * only warns.  So do we. */
 	for (cap_value_t c = 0; c <= last; c++) {
-		if ((p->cap_ambient & (1ULL << c)) && cap_set_ambient(c, CAP_SET) < 0)
-			return lv_err(err, errno, "raise ambient capability %s", cap_to_name(c));
+		if ((p->cap_ambient & (1ULL << c)) && cap_set_ambient(c, CAP_SET) < 0) {
+			char *name = cap_to_name(c);
+			lv_warn("cannot raise ambient capability %s: %s", name, strerror(errno));
+			cap_free(name);
+		}
 	}
 	return 0;
 }
