@@ -189,20 +189,12 @@ fail:
 	return -1;
 }
 
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static int write_record(lv_container *c, const char *status, lv_error **err)
 {
-	char created[64];
-	now_rfc3339(created, sizeof(created));
+	char created[40];
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	lv_format_created(&now, created);
 	struct passwd *pw = getpwuid(geteuid());
 	char owner[32];
 	snprintf(owner, sizeof(owner), "%u", geteuid());
