@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -442,4 +443,29 @@ Test(host, oom_counted)
 		  max ? max : "?", ev ? ev : "?");
 	cr_assert_eq(cg_oom_count(path, &after, &err), 0);
 	cr_expect_eq(after, 1);
+}
+
+/* A controller the cgroup was made without is enabled down its path by
+ * update (guest only: on the hybrid host pids is not on cgroup2). */
+Test(host, update_enables_missing_controller)
+{
+	need_root();
+	_cleanup_free_ char *ctrls = NULL;
+	cr_assert_eq(cg_read(mount_point, "cgroup.controllers", &ctrls), 0);
+	if (!cg_word_in(ctrls, "pids"))
+		cr_skip_test("pids controller needed");
+	char child[300];
+	snprintf(child, sizeof(child), "%s/c", path);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(mkdir(child, 0755), 0);
+	_cleanup_free_ char *before = NULL;
+	cr_assert_eq(cg_read(child, "cgroup.controllers", &before), 0);
+	cr_assert_not(cg_word_in(before, "pids"), "pids already there: %s", before);
+	spec_pids p = { .limit = 9 };
+	spec_resources r = { .pids = &p };
+	lv_error *err = NULL;
+	cr_assert_eq(cg_update(child, &r, &err), 0, "%s", err ? err->msg : "");
+	_cleanup_free_ char *max = NULL;
+	cr_assert_eq(cg_read(child, "pids.max", &max), 0);
+	cr_expect_str_eq(max, "9\n");
 }
