@@ -230,8 +230,14 @@ static int make_path(const cg_plan *p, char **created, size_t *n_created,
 		bool made = mkdirat(dfd, name, 0755) == 0;
 		if (!made && errno != EEXIST)
 			return lv_err(err, errno, "create cgroup \"%s\"", dir);
-		if (made && !(created[(*n_created)++] = strdup(dir)))
-			return lv_err(err, ENOMEM, "cgroup path");
+		if (made) {
+			char *copy = strdup(dir);
+			if (!copy) {
+				unlinkat(dfd, name, AT_REMOVEDIR);
+				return lv_err(err, ENOMEM, "cgroup path");
+			}
+			created[(*n_created)++] = copy;
+		}
 		int child = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (child < 0)
 			return lv_err(err, errno, "open cgroup \"%s\"", dir);
