@@ -385,21 +385,21 @@ static void yajl_freep(yajl_val *v)
 int img_index_parse(const char *json, size_t len, const char *label,
 		    img_index **out, lv_error **err)
 {
-	jctx c = { label, err };
+	jctx cc = { label, err }, *c = &cc;
 	_cleanup_yajl_ yajl_val root = NULL;
-	if (jparse(&c, json, len, &root) < 0)
+	if (jparse(c, json, len, &root) < 0)
 		return -1;
 	_cleanup_index_ img_index *x = calloc(1, sizeof(*x));
 	if (!x)
 		return lv_err(err, ENOMEM, "%s", label);
-	if (check_schema(&c, root, &x->schema_version) < 0 ||
-	    get_string(&c, root, "", "mediaType", false, &x->media_type) < 0 ||
-	    parse_descriptors(&c, root, "manifests", &x->manifests) < 0 ||
-	    get_map(&c, root, "", "annotations", &x->annotations) < 0)
+	if (check_schema(c, root, &x->schema_version) < 0 ||
+	    get_string(c, root, "", "mediaType", false, &x->media_type) < 0 ||
+	    parse_descriptors(c, root, "manifests", &x->manifests) < 0 ||
+	    get_map(c, root, "", "annotations", &x->annotations) < 0)
 		return -1;
 	if (x->media_type && strcmp(x->media_type, IMG_MT_INDEX) != 0 &&
 	    strcmp(x->media_type, IMG_MT_DOCKER_LIST) != 0)
-		return jfail(&c, "mediaType", "unexpected media type \"%s\"", x->media_type);
+		return jfail(c, "mediaType", "unexpected media type \"%s\"", x->media_type);
 	*out = steal_ptr(x);
 	return 0;
 }
@@ -407,26 +407,26 @@ int img_index_parse(const char *json, size_t len, const char *label,
 int img_manifest_parse(const char *json, size_t len, const char *label,
 		       img_manifest **out, lv_error **err)
 {
-	jctx c = { label, err };
+	jctx cc = { label, err }, *c = &cc;
 	_cleanup_yajl_ yajl_val root = NULL;
-	if (jparse(&c, json, len, &root) < 0)
+	if (jparse(c, json, len, &root) < 0)
 		return -1;
 	_cleanup_manifest_ img_manifest *x = calloc(1, sizeof(*x));
 	if (!x)
 		return lv_err(err, ENOMEM, "%s", label);
-	if (check_schema(&c, root, &x->schema_version) < 0 ||
-	    get_string(&c, root, "", "mediaType", false, &x->media_type) < 0)
+	if (check_schema(c, root, &x->schema_version) < 0 ||
+	    get_string(c, root, "", "mediaType", false, &x->media_type) < 0)
 		return -1;
 	if (x->media_type && strcmp(x->media_type, IMG_MT_MANIFEST) != 0 &&
 	    strcmp(x->media_type, IMG_MT_DOCKER_MANIFEST) != 0)
-		return jfail(&c, "mediaType", "unexpected media type \"%s\"", x->media_type);
+		return jfail(c, "mediaType", "unexpected media type \"%s\"", x->media_type);
 	yajl_val cfg = jget(root, "config");
-	int r = jwant(&c, cfg, "config", true, is_object, "an object");
+	int r = jwant(c, cfg, "config", true, is_object, "an object");
 	if (r <= 0)
 		return -1;
-	if (parse_descriptor(&c, cfg, "config", &x->config) < 0 ||
-	    parse_descriptors(&c, root, "layers", &x->layers) < 0 ||
-	    get_map(&c, root, "", "annotations", &x->annotations) < 0)
+	if (parse_descriptor(c, cfg, "config", &x->config) < 0 ||
+	    parse_descriptors(c, root, "layers", &x->layers) < 0 ||
+	    get_map(c, root, "", "annotations", &x->annotations) < 0)
 		return -1;
 	*out = steal_ptr(x);
 	return 0;
@@ -456,36 +456,36 @@ static int parse_exec_config(jctx *c, yajl_val root, img_exec_config *e)
 int img_config_parse(const char *json, size_t len, const char *label,
 		     img_config **out, lv_error **err)
 {
-	jctx c = { label, err };
+	jctx cc = { label, err }, *c = &cc;
 	_cleanup_yajl_ yajl_val root = NULL;
-	if (jparse(&c, json, len, &root) < 0)
+	if (jparse(c, json, len, &root) < 0)
 		return -1;
 	_cleanup_imgconfig_ img_config *x = calloc(1, sizeof(*x));
 	if (!x)
 		return lv_err(err, ENOMEM, "%s", label);
-	if (get_string(&c, root, "", "created", false, &x->created) < 0 ||
-	    get_string(&c, root, "", "author", false, &x->author) < 0 ||
-	    get_string(&c, root, "", "architecture", true, &x->architecture) < 0 ||
-	    get_string(&c, root, "", "os", true, &x->os) < 0 ||
-	    get_string(&c, root, "", "os.version", false, &x->os_version) < 0 ||
-	    get_strv(&c, root, "", "os.features", false, &x->os_features) < 0 ||
-	    get_string(&c, root, "", "variant", false, &x->variant) < 0 ||
-	    parse_exec_config(&c, root, &x->config) < 0)
+	if (get_string(c, root, "", "created", false, &x->created) < 0 ||
+	    get_string(c, root, "", "author", false, &x->author) < 0 ||
+	    get_string(c, root, "", "architecture", true, &x->architecture) < 0 ||
+	    get_string(c, root, "", "os", true, &x->os) < 0 ||
+	    get_string(c, root, "", "os.version", false, &x->os_version) < 0 ||
+	    get_strv(c, root, "", "os.features", false, &x->os_features) < 0 ||
+	    get_string(c, root, "", "variant", false, &x->variant) < 0 ||
+	    parse_exec_config(c, root, &x->config) < 0)
 		return -1;
 	yajl_val rootfs = jget(root, "rootfs");
-	if (jwant(&c, rootfs, "rootfs", true, is_object, "an object") <= 0)
+	if (jwant(c, rootfs, "rootfs", true, is_object, "an object") <= 0)
 		return -1;
-	if (get_string(&c, rootfs, "rootfs", "type", true, &x->rootfs_type) < 0 ||
-	    get_strv(&c, rootfs, "rootfs", "diff_ids", true, &x->diff_ids) < 0)
+	if (get_string(c, rootfs, "rootfs", "type", true, &x->rootfs_type) < 0 ||
+	    get_strv(c, rootfs, "rootfs", "diff_ids", true, &x->diff_ids) < 0)
 		return -1;
 	if (strcmp(x->rootfs_type, "layers") != 0)
-		return jfail(&c, "rootfs.type", "expected \"layers\", got \"%s\"", x->rootfs_type);
+		return jfail(c, "rootfs.type", "expected \"layers\", got \"%s\"", x->rootfs_type);
 	for (size_t i = 0; i < x->diff_ids.n; i++) {
 		const char *algo, *hex;
 		_cleanup_error_ lv_error *derr = NULL;
 		if (img_digest_split(x->diff_ids.v[i], &algo, &hex, &derr) < 0) {
 			_cleanup_free_ char *p = jidx("rootfs.diff_ids", i);
-			return jfail(&c, p ? p : "rootfs.diff_ids", "%s", derr->msg);
+			return jfail(c, p ? p : "rootfs.diff_ids", "%s", derr->msg);
 		}
 	}
 	*out = steal_ptr(x);
@@ -495,7 +495,7 @@ int img_config_parse(const char *json, size_t len, const char *label,
 int img_docker_manifest_parse(const char *json, size_t len, const char *label,
 			      img_docker_manifest **out, lv_error **err)
 {
-	jctx c = { label, err };
+	jctx cc = { label, err }, *c = &cc;
 	_cleanup_free_ char *buf = strndup(json, len);
 	if (!buf)
 		return lv_err(err, ENOMEM, "%s", label);
@@ -503,10 +503,10 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *label,
 	_cleanup_yajl_ yajl_val root = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
 	if (!root) {
 		ebuf[strcspn(ebuf, "\n")] = '\0';
-		return jfail(&c, NULL, "invalid JSON: %s", *ebuf ? ebuf : "parse error");
+		return jfail(c, NULL, "invalid JSON: %s", *ebuf ? ebuf : "parse error");
 	}
 	if (!YAJL_IS_ARRAY(root))
-		return jfail(&c, NULL, "expected an array, got %s", jtype(root));
+		return jfail(c, NULL, "expected an array, got %s", jtype(root));
 	_cleanup_docker_manifest_ img_docker_manifest *x = calloc(1, sizeof(*x));
 	if (!x || !(x->v = calloc(root->u.array.len + 1, sizeof(img_docker_image))))
 		return lv_err(err, ENOMEM, "%s", label);
@@ -515,11 +515,11 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *label,
 		yajl_val e = root->u.array.values[i];
 		x->n++;
 		if (!YAJL_IS_OBJECT(e))
-			return jfail(&c, p, "expected an object, got %s", jtype(e));
+			return jfail(c, p, "expected an object, got %s", jtype(e));
 		img_docker_image *d = &x->v[i];
-		if (get_string(&c, e, p, "Config", true, &d->config) < 0 ||
-		    get_strv(&c, e, p, "RepoTags", false, &d->repo_tags) < 0 ||
-		    get_strv(&c, e, p, "Layers", true, &d->layers) < 0)
+		if (get_string(c, e, p, "Config", true, &d->config) < 0 ||
+		    get_strv(c, e, p, "RepoTags", false, &d->repo_tags) < 0 ||
+		    get_strv(c, e, p, "Layers", true, &d->layers) < 0)
 			return -1;
 	}
 	*out = steal_ptr(x);

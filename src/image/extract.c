@@ -157,9 +157,9 @@ static bool seen_has(xctx *x, const char *path)
 }
 
 /* Removes what lower layers put under dirfd (= `prefix`), keeping this layer's. */
-static int opaque_clear(xctx *x, int dirfd, const char *prefix)
+static int opaque_clear(xctx *x, int dir_fd, const char *prefix)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return lv_err(x->err, errno, "open directory \"%s\"", prefix);
 	_cleanup_closedir_ DIR *d = fdopendir(fd);

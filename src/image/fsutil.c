@@ -78,20 +78,20 @@ int img_dir_in_root(int root_fd, const char *path, bool create, int *out,
 	return 0;
 }
 
-int img_remove_tree(int dirfd, const char *name, lv_error **err)
+int img_remove_tree(int dfd, const char *name, lv_error **err)
 {
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return lv_err(err, errno, "stat \"%s\"", name);
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
 			return lv_err(err, errno, "remove \"%s\"", name);
 		return 0;
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return lv_err(err, errno, "open directory \"%s\"", name);
 	_cleanup_closedir_ DIR *d = fdopendir(fd);
@@ -108,7 +108,7 @@ int img_remove_tree(int dirfd, const char *name, lv_error **err)
 	}
 	if (errno)
 		return lv_err(err, errno, "read directory \"%s\"", name);
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+	if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return lv_err(err, errno, "remove directory \"%s\"", name);
 	return 0;
 }

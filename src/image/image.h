@@ -187,9 +187,43 @@ int img_store_layers(img_store *st, img_source *src, const img_image *im,
 int img_overlay_mount(const int *layer_fds, size_t n, int upper_fd, int work_fd,
 		      const char *target, lv_error **err);
 
+/* Mounts the image's layers from the store on DIR/rootfs, with upper and
+ * work dirs in DIR/.overlay (reused when present).  dir_fd is DIR. */
+int img_store_mount_image(img_store *st, img_source *src, const img_image *im,
+			  int dir_fd, const char *dir, lv_error **err);
+
 /* `lieve image unpack --store`: like img_unpack_bundle but BUNDLE/rootfs is
  * an overlay of the store's layers, upper/work in BUNDLE/.overlay. */
 int img_unpack_bundle_store(const char *ref, const char *platform,
 			    const char *store, const char *bundle, lv_error **err);
+
+/* ---- dev environments (`lieve image run`) ---- */
+
+/* Where the current directory is bind-mounted by default, and the default
+ * working directory of the process. */
+#define IMG_DEV_WORKDIR "/work"
+
+typedef struct {
+	const char *store;
+	const char *image;
+	const char *platform;
+	const char *id;           /* container id; NULL: generated */
+	const char *workdir_host; /* bind-mounted at IMG_DEV_WORKDIR; NULL: none */
+	img_overrides ov;         /* ov.cwd NULL: IMG_DEV_WORKDIR when workdir_host */
+} img_devenv_opts;
+
+typedef struct {
+	char *id;
+	char *bundle;  /* STORE/containers/ID: config.json, rootfs, .overlay */
+	bool mounted;
+} img_devenv;
+
+/* Unpacks or reuses the image's layers, mounts the container's overlay
+ * (reusing its upper dir when the container directory already exists) and
+ * writes config.json.  On failure nothing is left mounted or created. */
+int img_devenv_prepare(const img_devenv_opts *o, img_devenv *d, lv_error **err);
+/* Unmounts the overlay; with `remove`, deletes the container directory
+ * (upper dir included). */
+int img_devenv_finish(img_devenv *d, bool remove, lv_error **err);
 
 #endif
