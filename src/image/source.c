@@ -114,6 +114,15 @@ int img_source_open(const char *ref, const char *tmp_parent, img_source **out,
 	_cleanup_free_ char *path = NULL;
 	if (split_ref(rest, &path, &s->name, err) < 0)
 		return -1;
+	if (rest != ref && access(path, F_OK) < 0 && access(ref, F_OK) == 0) {
+		/* "oci:x" naming a directory called "oci:x", not a transport. */
+		free(path);
+		free(s->name);
+		want = SRC_ANY;
+		archive = false;
+		if (split_ref(ref, &path, &s->name, err) < 0)
+			return -1;
+	}
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return lv_err(err, errno, "image \"%s\"", path);

@@ -269,7 +269,8 @@ int img_unpack_bundle_store(const char *ref, const char *platform, const char *s
 			    const char *bundle, lv_error **err)
 {
 	_cleanup_close_ int bfd = -1;
-	if (img_bundle_prepare(bundle, &bfd, err) < 0)
+	bool created;
+	if (img_bundle_prepare(bundle, &bfd, &created, err) < 0)
 		return -1;
 	_cleanup_source_ img_source *src = NULL;
 	_cleanup_image_ img_image *im = NULL;
@@ -303,5 +304,7 @@ fail:
 	}
 	unlinkat(bfd, "rootfs", AT_REMOVEDIR);
 	img_remove_tree(bfd, ".overlay", NULL);
+	if (created)
+		rmdir(bundle);
 	return lv_err_wrap(err, "unpack \"%s\"", ref);
 }

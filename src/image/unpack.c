@@ -93,9 +93,10 @@ static int unpack_into(const char *ref, const char *platform, const char *bundle
 	return 0;
 }
 
-int img_bundle_prepare(const char *bundle, int *fd, lv_error **err)
+int img_bundle_prepare(const char *bundle, int *fd, bool *created, lv_error **err)
 {
-	if (mkdir(bundle, 0755) < 0 && errno != EEXIST)
+	*created = mkdir(bundle, 0755) == 0;
+	if (!*created && errno != EEXIST)
 		return lv_err(err, errno, "create bundle \"%s\"", bundle);
 	_cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (bfd < 0)
@@ -113,7 +114,8 @@ int img_unpack_bundle(const char *ref, const char *platform, const char *bundle,
 		      lv_error **err)
 {
 	_cleanup_close_ int bfd = -1;
-	if (img_bundle_prepare(bundle, &bfd, err) < 0)
+	bool created;
+	if (img_bundle_prepare(bundle, &bfd, &created, err) < 0)
 		return -1;
 	_cleanup_free_ char *tmpname = strdup(".rootfs.XXXXXX");
 	if (!tmpname)
@@ -122,11 +124,17 @@ int img_unpack_bundle(const char *ref, const char *platform, const char *bundle,
 	_cleanup_free_ char *tmpl = NULL;
 	if (asprintf(&tmpl, "%s/%s", bundle, tmpname) < 0)
 		return lv_err(err, ENOMEM, "unpack");
-	if (!mkdtemp(tmpl))
-		return lv_err(err, errno, "create a temporary directory in \"%s\"", bundle);
+	if (!mkdtemp(tmpl)) {
+		lv_err(err, errno, "create a temporary directory in \"%s\"", bundle);
+		if (created)
+			rmdir(bundle);
+		return -1;
+	}
 	strcpy(tmpname, tmpl + strlen(bundle) + 1);
 	if (unpack_into(ref, platform, bundle, bfd, tmpname, err) < 0) {
 		img_remove_tree(bfd, tmpname, NULL);
+		if (created)
+			rmdir(bundle);
 		return lv_err_wrap(err, "unpack \"%s\"", ref);
 	}
 	return 0;

@@ -12,7 +12,8 @@ int img_apply_layer(img_source *src, const img_image *im, size_t i, int root_fd,
 int img_write_config(int dirfd, const char *name, const spec_config *cfg, lv_error **err);
 
 /* Creates the bundle directory if needed; refuses an existing rootfs or
- * config.json.  *fd is an O_PATH fd of the bundle. */
-int img_bundle_prepare(const char *bundle, int *fd, lv_error **err);
+ * config.json.  *fd is an O_PATH fd of the bundle; *created tells whether
+ * the directory was made here (to be removed again on failure). */
+int img_bundle_prepare(const char *bundle, int *fd, bool *created, lv_error **err);
 
 #endif
