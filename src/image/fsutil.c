@@ -178,7 +178,13 @@ int img_path_normalise(const char *in, char **out, lv_error **err)
 		size_t clen = (size_t)(end - p);
 		if (clen == 0)
 			break;
-		if (!(clen == 1 && p[0] == '.')) {
+		if (clen == 2 && p[0] == '.' && p[1] == '.') {
+			/* Lexically, clamped at the root as "/.." is "/". */
+			while (n > 0 && o[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (!(clen == 1 && p[0] == '.')) {
 			if (n)
 				o[n++] = '/';
 			memcpy(o + n, p, clen);

@@ -122,8 +122,9 @@ enum img_entry_kind { IMG_ENTRY_PLAIN, IMG_ENTRY_WHITEOUT, IMG_ENTRY_OPAQUE };
 int img_whiteout_classify(const char *path, char **target, lv_error **err);
 
 /* Normalises an archive path: strips "./" and leading "/", collapses "//",
- * drops "." components.  ".." components stay (they are confined at
- * resolution).  "" means the root itself. */
+ * drops "." components and resolves ".." lexically, clamped at the root (as
+ * "/.." is "/").  Symlinks are left to the in-root resolution.  "" means the
+ * root itself. */
 int img_path_normalise(const char *in, char **out, lv_error **err);
 
 /* ---- bundles ---- */
