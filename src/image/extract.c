@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "src/image/fsutil.h"
@@ -267,8 +268,8 @@ static int set_meta(xctx *x, int pfd, const char *base, const char *path,
 	size_t size;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-		int r = img_setxattrat(fd >= 0 ? fd : pfd, fd >= 0 ? "" : base, name,
-				       value, size);
+		int r = fd >= 0 ? fsetxattr(fd, name, value, size, 0)
+				: img_setxattrat(pfd, base, name, value, size);
 		if (r < 0)
 			return lv_err(x->err, errno, "set xattr \"%s\" on \"%s\"", name, path);
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "src/image/image.h"
@@ -116,13 +117,25 @@ int img_remove_tree(int dfd, const char *name, lv_error **err)
 int img_setxattrat(int dirfd, const char *name, const char *key,
 		   const void *value, size_t size)
 {
+	if (!*name) {
+		/* The directory itself: dirfd may be O_PATH, which xattr calls
+		 * refuse; a real fd of the same directory does not. */
+		int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		int r = fsetxattr(fd, key, value, size, 0);
+		int e = errno;
+		close(fd);
+		errno = e;
+		return r;
+	}
 	struct {
 		uint64_t value;
 		uint32_t size;
 		uint32_t flags;
 	} args = { (uint64_t)(uintptr_t)value, (uint32_t)size, 0 };
-	int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
-	return (int)syscall(SYS_setxattrat, dirfd, name, flags, key, &args, sizeof(args));
+	return (int)syscall(SYS_setxattrat, dirfd, name, AT_SYMLINK_NOFOLLOW, key, &args,
+			    sizeof(args));
 }
 
 int img_fchmodat_nofollow(int dirfd, const char *name, mode_t mode)

@@ -218,8 +218,8 @@ int img_overlay_mount(const int *layer_fds, size_t n, int upper_fd, int work_fd,
 	for (size_t i = n; i-- > 0;)
 		if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FD, "lowerdir+", NULL, layer_fds[i]) < 0)
 			return fs_error(fsfd, errno, target, err);
-	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FD, "upperdir+", NULL, upper_fd) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FD, "workdir+", NULL, work_fd) < 0 ||
+	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FD, "upperdir", NULL, upper_fd) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FD, "workdir", NULL, work_fd) < 0 ||
 	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_error(fsfd, errno, target, err);
 	_cleanup_close_ int mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, 0);
