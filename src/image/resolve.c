@@ -189,17 +189,28 @@ static int resolve_oci(img_source *src, const img_platform *want, bool explicit_
 	return 0;
 }
 
-static bool has_tag(const img_docker_image *d, const char *name)
+/* Docker's short names: "bb" is "bb:latest" is "docker.io/library/bb:latest". */
+static bool tag_matches(const char *tag, const char *name)
 {
-	size_t n = strlen(name);
-	for (size_t i = 0; i < d->repo_tags.n; i++) {
-		const char *t = d->repo_tags.v[i];
-		if (strcmp(t, name) == 0)
-			return true;
-		/* "busybox" names "busybox:latest" as docker does. */
-		if (strncmp(t, name, n) == 0 && strcmp(t + n, ":latest") == 0)
+	static const char *const prefixes[] = { "", "docker.io/library/", "docker.io/" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (strncmp(tag, prefixes[i], pl) != 0)
+			continue;
+		const char *t = tag + pl;
+		size_t n = strlen(name);
+		if (strcmp(t, name) == 0 ||
+		    (strncmp(t, name, n) == 0 && strcmp(t + n, ":latest") == 0))
 			return true;
 	}
+	return false;
+}
+
+static bool has_tag(const img_docker_image *d, const char *name)
+{
+	for (size_t i = 0; i < d->repo_tags.n; i++)
+		if (tag_matches(d->repo_tags.v[i], name))
+			return true;
 	return false;
 }
 

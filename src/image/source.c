@@ -42,21 +42,36 @@ void img_source_free(img_source *s)
 	free(s);
 }
 
-/* "PATH" if it exists, else "PATH:NAME" split at the last colon. */
+/* "PATH" if it exists, else "PATH:NAME" with the longest existing PATH
+ * (a docker tag has colons of its own: "x.tar:bb:latest"). */
 static int split_ref(const char *rest, char **path, char **name, lv_error **err)
 {
 	struct stat st;
-	const char *colon = strrchr(rest, ':');
-	if (stat(rest, &st) == 0 || !colon) {
+	*name = NULL;
+	if (stat(rest, &st) == 0 || !strchr(rest, ':')) {
 		*path = strdup(rest);
-		*name = NULL;
-	} else {
-		*path = strndup(rest, (size_t)(colon - rest));
-		*name = strdup(colon + 1);
-		if (!*name)
-			return lv_err(err, ENOMEM, "image reference");
+		return *path ? 0 : lv_err(err, ENOMEM, "image reference");
 	}
-	return *path ? 0 : lv_err(err, ENOMEM, "image reference");
+	const char *colon = strrchr(rest, ':');
+	for (const char *c = colon; c; ) {
+		_cleanup_free_ char *p = strndup(rest, (size_t)(c - rest));
+		if (!p)
+			return lv_err(err, ENOMEM, "image reference");
+		if (stat(p, &st) == 0) {
+			colon = c;
+			break;
+		}
+		const char *prev = NULL;
+		for (const char *q = rest; q < c; q++)
+			if (*q == ':')
+				prev = q;
+		c = prev;
+	}
+	*path = strndup(rest, (size_t)(colon - rest));
+	*name = strdup(colon + 1);
+	if (!*path || !*name)
+		return lv_err(err, ENOMEM, "image reference");
+	return 0;
 }
 
 static int unpack_archive(img_source *s, const char *file, const char *tmp_parent,
