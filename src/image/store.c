@@ -257,6 +257,17 @@ int img_store_mount_image(img_store *st, img_source *src, const img_image *im,
 		lv_err(err, errno, "open \"%s/.overlay\"", dir);
 		goto out;
 	}
+	/* The merged root takes the upper dir's attributes: give it the
+	 * image's (the topmost layer root's), not our private 0700. */
+	struct stat top;
+	if (im->n_layers && fstat(fds[im->n_layers - 1], &top) == 0 && S_ISDIR(top.st_mode)) {
+		_cleanup_close_ int u = openat(upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (u < 0 || fchown(u, top.st_uid, top.st_gid) < 0 ||
+		    fchmod(u, top.st_mode & 07777) < 0) {
+			lv_err(err, errno, "set up \"%s/.overlay/upper\"", dir);
+			goto out;
+		}
+	}
 	r = img_overlay_mount(fds, im->n_layers, upper, work, target, err);
 out:
 	for (size_t i = 0; i < im->n_layers; i++)

@@ -74,7 +74,7 @@ class Lieve:
 
 @pytest.fixture
 def lieve(tmp_path):
-    root = tmp_path / "state"
+    root = tmp_path / "image-state"
     root.mkdir()
     return Lieve(root)
 
