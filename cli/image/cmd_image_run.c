@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "cli/image/image_cli.h"
@@ -19,6 +21,9 @@ static const char run_usage[] =
 	"Runs COMMAND (default: the image's Entrypoint+Cmd) in a container whose\n"
 	"rootfs is an overlay of the image's layers from the layer store, with the\n"
 	"current directory bind-mounted at " IMG_DEV_WORKDIR " (the working directory).\n"
+	"Layers are extracted once and shared; the container's changes go to\n"
+	"STORE/containers/ID/.overlay/upper (kept for the next --name ID unless --rm).\n"
+	"The overlay is mounted in a private mount namespace of this command.\n"
 	"\n"
 	"  --store DIR            layer store (default " LIEVE_DEFAULT_LAYER_STORE ")\n"
 	"  --platform OS/ARCH[/V] image platform (default: this machine's)\n"
@@ -190,6 +195,14 @@ int cmd_image_run(const lv_context *ctx, int argc, char **argv, lv_error **err)
 			return 1;
 		}
 		close(fd);
+	}
+	/* The overlay lives in a mount namespace of our own (host mounts still
+	 * propagate in): whatever happens to this process, it is never left
+	 * mounted on the host. */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+		lv_err(err, errno, "image run: private mount namespace");
+		run_args_free(&a);
+		return 1;
 	}
 	img_devenv d;
 	if (img_devenv_prepare(&a.o, &d, err) < 0) {

@@ -48,7 +48,10 @@ def private_mount_ns():
 
 def image_command():
     """[binary, "image"]: `lieve image` once cli/main.c dispatches to it,
-    the stand-alone build/cli/image/lieve-image until then."""
+    the stand-alone build/cli/image/lieve-image until then ($LIEVE_IMAGE_BIN
+    overrides: e.g. a sanitizer build)."""
+    if os.environ.get("LIEVE_IMAGE_BIN"):
+        return [os.environ["LIEVE_IMAGE_BIN"], "image"]
     lieve = lieve_binary()
     try:
         r = subprocess.run([lieve, "image", "--help"], capture_output=True, text=True,
