@@ -9,6 +9,7 @@ unmount everything they mounted in their teardown.
 """
 import ctypes
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -88,17 +89,31 @@ def store(tmp_path):
     return tmp_path / "store"
 
 
-@pytest.fixture
-def mounts(tmp_path):
-    """Teardown: unmount everything mounted below tmp_path, deepest first."""
-    yield
+def unmount_below(path):
     for _ in range(3):
-        below = [m for m in current_mounts() if m.startswith(str(tmp_path))]
+        below = [m for m in current_mounts() if m.startswith(str(path))]
         if not below:
             break
         for m in sorted(below, key=len, reverse=True):
             subprocess.run(["umount", "-l", m], capture_output=True)
-    assert not [m for m in current_mounts() if m.startswith(str(tmp_path))]
+
+
+@pytest.fixture
+def mounts(tmp_path):
+    """Teardown: unmount everything mounted below tmp_path, deepest first, and
+    fail the test if a mount was left."""
+    yield
+    left = [m for m in current_mounts() if m.startswith(str(tmp_path))]
+    unmount_below(tmp_path)
+    assert not left, f"mounts left behind: {left}"
+
+
+@pytest.fixture(autouse=True)
+def clean_tmp(tmp_path):
+    """Every test ends with nothing mounted and nothing on disk, pass or fail."""
+    yield
+    unmount_below(tmp_path)
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def current_mounts():

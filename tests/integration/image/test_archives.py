@@ -1,6 +1,7 @@
 """oci-archive and docker-archive inputs (made with skopeo), zstd layers, and
 Docker media types: all unpack to the same tree as the OCI layout."""
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -28,7 +29,8 @@ def image(tmp_path_factory, busybox_rootfs):
         "--config.cmd", "hi")
     run("skopeo", "copy", f"oci:{oci}:bb", f"oci-archive:{work / 'bb-oci.tar'}:bb")
     run("skopeo", "copy", f"oci:{oci}:bb", f"docker-archive:{work / 'bb-docker.tar'}:bb:latest")
-    return work
+    yield work
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def unpack_listing(lieve, ref, dest):

@@ -95,7 +95,8 @@ def images(tmp_path_factory, busybox_rootfs):
     hl = work / "hand.tar"
     hl.write_bytes(hand_layer())
     run("umoci", "raw", "add-layer", "--image", f"{oci}:modified", "--tag", "handmade", hl)
-    return oci
+    yield oci
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def umoci_tree(images, tag, dest):

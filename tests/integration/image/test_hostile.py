@@ -4,6 +4,7 @@ outside paths, whiteouts and opaque markers through symlinks.  Each case
 runs both into a plain bundle and into the layer store, and checks that a
 host directory next to the target is unchanged, byte for byte."""
 import os
+import subprocess
 
 import pytest
 
@@ -145,6 +146,8 @@ def test_hostile_store(lieve, tmp_path, outside, store, mounts, name):
     after_out, names = snapshot(tmp_path, outside)
     assert after_out == before[0], f"{name}: outside changed: {r.stderr}"
     assert set(names) <= set(before[1]) | {"bundle", "store"}
-    if r.returncode != 0:
+    if r.returncode == 0:
+        subprocess.run(["umount", tmp_path / "bundle" / "rootfs"], check=True)
+    else:
         assert not (tmp_path / "bundle").exists()
         assert not [p for p in (store / "layers").iterdir() if p.name.startswith(".tmp-")]

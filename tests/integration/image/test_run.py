@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import subprocess
 
 import pytest
@@ -37,7 +38,8 @@ def image(tmp_path_factory, busybox_rootfs):
         "--config.entrypoint", "/bin/sh", "--config.cmd", "-c",
         "--config.cmd", "echo hello $FOO; id -u; id -g; pwd")
     run("umoci", "config", "--image", f"{oci}:bb", "--config.user", "user")
-    return f"{oci}:bb"
+    yield f"{oci}:bb"
+    shutil.rmtree(work, ignore_errors=True)
 
 
 class B:
