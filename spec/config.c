@@ -14,7 +14,9 @@ const char *spec_map_get(const spec_map *m, const char *key)
 {
 	if (!m)
 		return NULL;
-	for (size_t i = 0; i < m->n; i++)
+	/* Duplicate keys are kept in document order; the last one wins, as
+	 * with runc's encoding/json. */
+	for (size_t i = m->n; i-- > 0;)
 		if (strcmp(m->v[i].key, key) == 0)
 			return m->v[i].value;
 	return NULL;

@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
 	bool terminal;
 	spec_console_size *console_size;
-	spec_user user; /* required on Linux */
+	spec_user user; /* absent in JSON = uid 0, gid 0, as runc */
 	spec_strv args;
 	char *command_line; /* Windows only */
 	spec_strv env;
