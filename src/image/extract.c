@@ -344,36 +344,54 @@ static int make_room(xctx *x, int pfd, const char *base, bool want_dir,
 	return img_remove_tree(pfd, base, x->err);
 }
 
-static int copy_from_lower(xctx *x, int pfd, const char *base, const char *path,
-			   const char *target)
+static int copy_file(xctx *x, int src, const struct stat *st, int pfd, const char *base,
+		     const char *path, const char *target)
+{
+	_cleanup_close_ int dst = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					 O_CLOEXEC, 0600);
+	if (dst < 0)
+		return lv_err(x->err, errno, "create \"%s\"", path);
+	off_t left = st->st_size;
+	while (left > 0) {
+		ssize_t n = copy_file_range(src, NULL, dst, NULL, (size_t)left, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return lv_err(x->err, n < 0 ? errno : EIO, "copy \"%s\"", target);
+		left -= n;
+	}
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	if ((x->o->same_owner && fchown(dst, st->st_uid, st->st_gid) < 0) ||
+	    fchmod(dst, st->st_mode & 07777) < 0 || futimens(dst, ts) < 0)
+		return lv_err(x->err, errno, "copy \"%s\" to \"%s\"", target, path);
+	return 0;
+}
+
+/* A hardlink to a file of an earlier layer, in overlay form: link to that
+ * layer's (immutable) inode, so the merged view keeps one file with several
+ * names; copy only if the layers are on different file systems. */
+static int link_from_lower(xctx *x, int pfd, const char *base, const char *path,
+			   const char *tdir, const char *tbase, const char *target)
 {
 	for (size_t i = 0; i < x->o->n_lower; i++) {
-		_cleanup_close_ int src = img_openat_in_root(x->o->lower_fds[i], target,
-							     O_RDONLY | O_NOFOLLOW, 0);
-		if (src < 0)
-			continue;
+		_cleanup_close_ int dfd = -1;
 		struct stat st;
-		if (fstat(src, &st) < 0 || !S_ISREG(st.st_mode))
+		if (img_dir_in_root(x->o->lower_fds[i], tdir, false, &dfd, NULL) < 0 ||
+		    fstatat(dfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (is_ovl_whiteout(&st))
+			break; /* deleted above the layers below */
+		if (!S_ISREG(st.st_mode))
 			return lv_err(x->err, EPERM, "hardlink \"%s\" to \"%s\": not a regular file",
 				      path, target);
-		_cleanup_close_ int dst = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL |
-						 O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (dst < 0)
-			return lv_err(x->err, errno, "create \"%s\"", path);
-		off_t left = st.st_size;
-		while (left > 0) {
-			ssize_t n = copy_file_range(src, NULL, dst, NULL, (size_t)left, 0);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return lv_err(x->err, n < 0 ? errno : EIO, "copy \"%s\"", target);
-			left -= n;
-		}
-		struct timespec ts[2] = { st.st_atim, st.st_mtim };
-		if ((x->o->same_owner && fchown(dst, st.st_uid, st.st_gid) < 0) ||
-		    fchmod(dst, st.st_mode & 07777) < 0 || futimens(dst, ts) < 0)
-			return lv_err(x->err, errno, "copy \"%s\" to \"%s\"", target, path);
-		return 0;
+		if (linkat(dfd, tbase, pfd, base, 0) == 0)
+			return 0;
+		if (errno != EXDEV)
+			return lv_err(x->err, errno, "hardlink \"%s\" to \"%s\"", path, target);
+		_cleanup_close_ int src = openat(dfd, tbase, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (src < 0)
+			return lv_err(x->err, errno, "open \"%s\"", target);
+		return copy_file(x, src, &st, pfd, base, path, target);
 	}
 	return lv_err(x->err, ENOENT, "hardlink \"%s\" to \"%s\"", path, target);
 }
@@ -399,7 +417,7 @@ static int do_hardlink(xctx *x, int pfd, const char *base, const char *path,
 		return -1;
 	if (!here) {
 		if (x->o->whiteouts == IMG_WH_OVERLAY)
-			return copy_from_lower(x, pfd, base, path, target);
+			return link_from_lower(x, pfd, base, path, tdir, tbase, target);
 		return lv_err(x->err, ENOENT, "hardlink \"%s\" to \"%s\"", path, link);
 	}
 	if (linkat(tfd, tbase, pfd, base, 0) < 0)
