@@ -76,9 +76,14 @@ int img_devenv_prepare(const img_devenv_opts *o, img_devenv *d, lv_error **err)
 	_cleanup_free_ char *dir = NULL, *rel = NULL;
 	_cleanup_close_ int dir_fd = -1;
 	bool created = false, mounted = false;
-	if (img_store_open(o->store, &st, err) < 0 ||
-	    img_source_open(o->image, o->store, &src, err) < 0 ||
-	    img_resolve(src, o->platform, &im, err) < 0)
+	/* The image first: a bad reference must not create a store.  An
+	 * archive is unpacked beside the layers when the store exists. */
+	struct stat sst;
+	const char *tmp = stat(o->store, &sst) == 0 ? o->store
+		: (getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp");
+	if (img_source_open(o->image, tmp, &src, err) < 0 ||
+	    img_resolve(src, o->platform, &im, err) < 0 ||
+	    img_store_open(o->store, &st, err) < 0)
 		goto fail;
 	if (asprintf(&dir, "%s/containers/%s", st.path, id) < 0 ||
 	    asprintf(&rel, "containers/%s", id) < 0) {

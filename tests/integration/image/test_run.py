@@ -153,3 +153,18 @@ def test_image_run_tty(lieve, image, tmp_path, store, mounts):
         pytest.xfail("the lifecycle is not implemented yet")
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "tty-ok" in text
+
+
+def test_image_run_bad_image_leaves_nothing(lieve, tmp_path, store):
+    r = lieve("run", "--store", store, "--rm", tmp_path / "nonexistent", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith(f'image "{tmp_path}/nonexistent": No such file or directory')
+    assert not store.exists()
+
+
+def test_image_run_bad_user_leaves_nothing(lieve, image, tmp_path, store, mounts):
+    r = lieve("run", "--store", store, "--rm", "-u", "nosuchuser", image, cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith(
+        'user "nosuchuser": no such user in the image\'s /etc/passwd')
+    assert os.listdir(store / "containers") == []
