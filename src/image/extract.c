@@ -425,6 +425,45 @@ static int do_hardlink(xctx *x, int pfd, const char *base, const char *path,
 	return 0;
 }
 
+/* In overlay form, this layer may have whited out a directory and then add
+ * entries below the same name without a directory entry: the whiteout
+ * becomes an opaque directory, as an explicit directory entry would. */
+static int unwhiteout_parents(xctx *x, const char *dir)
+{
+	_cleanup_free_ char *p = strdup(dir);
+	if (!p)
+		return lv_err(x->err, ENOMEM, "extract");
+	for (char *slash = p;; slash++) {
+		slash = strchrnul(slash, '/');
+		char saved = *slash;
+		*slash = '\0';
+		_cleanup_free_ char *pdir = NULL, *base = NULL;
+		_cleanup_close_ int pfd = -1;
+		struct stat st;
+		if (img_path_split(p, &pdir, &base, x->err) < 0)
+			return -1;
+		if (img_dir_in_root(x->root_fd, pdir, false, &pfd, NULL) == 0 &&
+		    fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_ovl_whiteout(&st)) {
+			if (unlinkat(pfd, base, 0) < 0 || mkdirat(pfd, base, 0755) < 0 ||
+			    img_setxattrat(pfd, base, "trusted.overlay.opaque", "y", 1) < 0)
+				return lv_err(x->err, errno, "replace whiteout \"%s\"", p);
+		}
+		*slash = saved;
+		if (!saved)
+			return 0;
+	}
+}
+
+static int parent_dir(xctx *x, const char *dir, int *pfd)
+{
+	if (img_dir_in_root(x->root_fd, dir, true, pfd, NULL) == 0)
+		return 0;
+	if (errno == ENOTDIR && x->o->whiteouts == IMG_WH_OVERLAY && *dir &&
+	    unwhiteout_parents(x, dir) < 0)
+		return -1;
+	return img_dir_in_root(x->root_fd, dir, true, pfd, x->err);
+}
+
 static int do_entry(xctx *x, struct archive_entry *e, const char *path)
 {
 	mode_t type = archive_entry_filetype(e);
@@ -440,7 +479,7 @@ static int do_entry(xctx *x, struct archive_entry *e, const char *path)
 	if (strcmp(base, "..") == 0)
 		return lv_err(x->err, 0, "refusing archive entry \"%s\"", path);
 	_cleanup_close_ int pfd = -1;
-	if (img_dir_in_root(x->root_fd, dir, true, &pfd, x->err) < 0)
+	if (parent_dir(x, dir, &pfd) < 0)
 		return lv_err_wrap(x->err, "extract \"%s\"", path);
 	if (seen_add(x, path) < 0)
 		return -1;

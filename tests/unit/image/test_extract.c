@@ -176,6 +176,7 @@ Test(extract, overlay_form)
 		{ "d", 'd', NULL }, { "d/.wh..wh..opq", 'f', NULL }, { "d/keep", 'f', "k" },
 		{ ".wh.gone", 'f', NULL }, { "e/.wh.f", 'f', NULL },
 		{ "x", 'f', "x" }, { ".wh.x", 'f', NULL }, /* same layer: no whiteout */
+		{ ".wh.w", 'f', NULL }, { "w/in", 'f', "in" }, /* implicit dir over a whiteout */
 	};
 	apply(l, N(l), IMG_WH_OVERLAY);
 	struct stat st;
@@ -191,4 +192,7 @@ Test(extract, overlay_form)
 	cr_assert_eq(v[0], 'y');
 	cr_assert(exists("d/keep"));
 	cr_assert_not(exists(".wh.gone"));
+	snprintf(path, sizeof(path), "%s/w", root);
+	cr_assert_eq(getxattr(path, "trusted.overlay.opaque", v, sizeof(v)), 1);
+	cr_assert(exists("w/in"));
 }
