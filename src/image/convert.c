@@ -208,8 +208,10 @@ static int set_args(spec_process *p, const img_exec_config *c, const img_overrid
 				goto fail;
 	}
 	if (args.n == 0) {
-		lv_err(err, 0, "the image has no Entrypoint or Cmd: give a command");
-		goto fail;
+		/* A base image without a command: keep the default's ("sh"),
+		 * as runc spec would; `image run` asks for a command instead. */
+		free(args.v);
+		return 0;
 	}
 	for (size_t i = 0; i < p->args.n; i++)
 		free(p->args.v[i]);

@@ -85,6 +85,10 @@ int img_devenv_prepare(const img_devenv_opts *o, img_devenv *d, lv_error **err)
 	    img_resolve(src, o->platform, &im, err) < 0 ||
 	    img_store_open(o->store, &st, err) < 0)
 		goto fail;
+	if (!o->ov.args && im->config->config.entrypoint.n + im->config->config.cmd.n == 0) {
+		lv_err(err, 0, "the image has no Entrypoint or Cmd: give a command");
+		goto fail;
+	}
 	if (asprintf(&dir, "%s/containers/%s", st.path, id) < 0 ||
 	    asprintf(&rel, "containers/%s", id) < 0) {
 		lv_err(err, ENOMEM, "image run");

@@ -149,7 +149,8 @@ typedef struct {
 
 /* Builds a runtime config from the image config (conversion.md) on the
  * defaults of spec_config_default(); rootfs_fd is the unpacked root, used to
- * resolve user names through its /etc/passwd and /etc/group. */
+ * resolve user names through its /etc/passwd and /etc/group.  An image
+ * without Entrypoint and Cmd (and no args override) keeps the default args. */
 int img_config_to_spec(const img_config *ic, int rootfs_fd,
 		       const img_overrides *ov, spec_config **out, lv_error **err);
 

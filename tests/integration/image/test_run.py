@@ -168,3 +168,17 @@ def test_image_run_bad_user_leaves_nothing(lieve, image, tmp_path, store, mounts
     assert r.stderr.strip().endswith(
         'user "nosuchuser": no such user in the image\'s /etc/passwd')
     assert os.listdir(store / "containers") == []
+
+
+def test_image_run_needs_a_command(lieve, tmp_path, store):
+    from imgutil import Layout, entry, tar_bytes
+    lay = Layout(tmp_path / "oci")
+    lay.image([tar_bytes([entry("f", data=b"x")])], config={"Cmd": None})
+    r = lieve("unpack", lay.path, tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    cfg = json.loads((tmp_path / "b" / "config.json").read_text())
+    assert cfg["process"]["args"] == ["sh"]
+    r = lieve("run", "--store", store, "--rm", lay.path, cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith("the image has no Entrypoint or Cmd: give a command")
+    assert os.listdir(store / "containers") == []
