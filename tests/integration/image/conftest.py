@@ -2,10 +2,10 @@
 by hand (hostile and broken ones), images made with umoci, tree listings to
 compare unpacked roots, and mount cleanup.
 
-Overlay mounts need a private mount namespace: the test process enters one
-(the equivalent of `unshare -m --propagation private`) before any test runs,
-so whatever a test leaves mounted disappears with the process; tests still
-unmount everything they mounted in their teardown.
+Overlay mounts need a private mount namespace: each test module runs in
+one of its own (see private_mount_ns), so whatever a test leaves mounted
+disappears with it; tests still unmount everything they mounted in their
+teardown, and remove their directories.
 """
 import ctypes
 import os
@@ -27,22 +27,34 @@ MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 
 
-def _enter_private_mount_ns():
-    if os.environ.get("LIEVE_IMAGE_TESTS_NS") == str(os.getpid()):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
-    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        raise OSError(ctypes.get_errno(), "make / private")
-    os.environ["LIEVE_IMAGE_TESTS_NS"] = str(os.getpid())
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
+def _check(r, what):
+    if r != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+
+
+@pytest.fixture(scope="module", autouse=True)
 def private_mount_ns():
+    """Each test module runs in a private mount namespace of its own (what
+    `unshare -m --propagation private` gives a command), entered here and
+    left at the end of the module: mounts made by the tests can never reach
+    the host, and vanish with the namespace; tests of other areas run in
+    the namespace they started in."""
     if os.geteuid() != 0:
         pytest.skip("image integration tests run as root")
-    _enter_private_mount_ns()
+    cwd = os.getcwd()
+    orig = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+        _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make / private")
+        yield
+    finally:
+        _check(_libc.setns(orig, CLONE_NEWNS), "setns back")
+        os.close(orig)
+        os.chdir(cwd)
 
 
 # ---- the command under test ----
