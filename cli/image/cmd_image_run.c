@@ -212,6 +212,13 @@ int cmd_image_run(const lv_context *ctx, int argc, char **argv, lv_error **err)
 	lv_create_opts co = { .id = d.id, .bundle = d.bundle };
 	int status = 1;
 	int rr = lv_run(ctx, &co, &status, err);
+	if (rr < 0) {
+		/* A run that failed half-way may have left a created container:
+		 * remove it before its rootfs goes (it may not exist: ignored). */
+		_cleanup_error_ lv_error *derr = NULL;
+		lv_delete_opts dopts = { .id = d.id, .force = true };
+		lv_delete(ctx, &dopts, &derr);
+	}
 	_cleanup_error_ lv_error *ferr = NULL;
 	int fr = img_devenv_finish(&d, a.rm, rr < 0 ? &ferr : err);
 	run_args_free(&a);

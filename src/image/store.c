@@ -2,6 +2,7 @@
  * under STORE/layers/ALGO/HEX (its verified diff id).  Extraction happens in
  * a temporary directory under the store lock and is renamed into place, so a
  * concurrent `lieve` either sees a complete layer or none. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -148,6 +149,24 @@ out:
 	return r;
 }
 
+/* Extraction only happens under the lock: a temporary directory found while
+ * holding it was left by a lieve that died mid-extraction. */
+static void remove_stale(img_store *st)
+{
+	int fd = openat(st->fd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	_cleanup_closedir_ DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, ".tmp-", 5) == 0)
+			img_remove_tree(dirfd(d), de->d_name, NULL);
+}
+
 int img_store_layers(img_store *st, img_source *src, const img_image *im, int **out,
 		     lv_error **err)
 {
@@ -170,8 +189,11 @@ int img_store_layers(img_store *st, img_source *src, const img_image *im, int **
 		}
 		/* Only extraction takes the lock; then look again: another
 		 * lieve may have added the layer meanwhile. */
-		if (lock_fd < 0 && store_lock(st, &lock_fd, err) < 0)
-			goto fail;
+		if (lock_fd < 0) {
+			if (store_lock(st, &lock_fd, err) < 0)
+				goto fail;
+			remove_stale(st);
+		}
 		fds[i] = openat(st->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fds[i] >= 0)
 			continue;

@@ -110,3 +110,13 @@ def test_failed_layer_leaves_no_temp(lieve, tmp_path, store, mounts):
     assert sorted(p.name for p in (store / "layers" / "sha256").iterdir()) == [sha256(good)[7:]]
     assert not [p for p in (store / "layers").iterdir() if p.name.startswith(".tmp-")]
     assert not [m for m in open("/proc/self/mountinfo") if str(tmp_path) in m]
+
+
+def test_stale_temp_dirs_are_removed(lieve, layout, tmp_path, store, mounts):
+    """A lieve killed mid-extraction leaves layers/.tmp-*: the next one to
+    take the lock removes it."""
+    (store / "layers" / ".tmp-dead12" / "half").mkdir(parents=True)
+    r = lieve("unpack", "--store", store, layout.path, tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    assert not (store / "layers" / ".tmp-dead12").exists()
+    umount(tmp_path / "b" / "rootfs")
