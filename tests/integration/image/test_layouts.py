@@ -93,3 +93,24 @@ def test_unknown_config_media_type(lieve, tmp_path):
     assert r.stderr.strip().endswith(
         f'config {img["config"]["digest"]}: unsupported media type '
         '"application/vnd.example.config+json"')
+
+
+def test_root_entry_metadata(lieve, tmp_path, store, mounts):
+    """"./" sets the root's own mode, owner and xattrs (plain and store)."""
+    import os
+    import subprocess
+    lay = Layout(tmp_path / "oci")
+    lay.image([tar_bytes([entry("./", "dir", mode=0o750, uid=0, gid=5,
+                                xattrs={"user.root": "yes"}),
+                          entry("./f", data=b"f")])])
+    r = lieve("unpack", lay.path, tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    r = lieve("unpack", "--store", store, lay.path, tmp_path / "s")
+    assert r.returncode == 0, r.stderr
+    try:
+        for root in (tmp_path / "b" / "rootfs", tmp_path / "s" / "rootfs"):
+            st = os.stat(root)
+            assert (oct(st.st_mode & 0o7777), st.st_gid) == ("0o750", 5), root
+        assert os.getxattr(tmp_path / "b" / "rootfs", "user.root") == b"yes"
+    finally:
+        subprocess.run(["umount", tmp_path / "s" / "rootfs"], check=True)
