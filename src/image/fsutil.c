@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -142,23 +141,6 @@ int img_fchmodat_nofollow(int dirfd, const char *name, mode_t mode)
 {
 	int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
 	return (int)syscall(SYS_fchmodat2, dirfd, name, mode, flags);
-}
-
-int img_mkdtemp_beside(const char *path, char **tmp, lv_error **err)
-{
-	_cleanup_free_ char *c1 = strdup(path), *c2 = strdup(path);
-	if (!c1 || !c2)
-		return lv_err(err, ENOMEM, "temporary directory for \"%s\"", path);
-	char *t = NULL;
-	if (asprintf(&t, "%s/.%s.XXXXXX", dirname(c1), basename(c2)) < 0)
-		return lv_err(err, ENOMEM, "temporary directory for \"%s\"", path);
-	if (!mkdtemp(t)) {
-		int e = errno;
-		free(t);
-		return lv_err(err, e, "create a temporary directory beside \"%s\"", path);
-	}
-	*tmp = t;
-	return 0;
 }
 
 int img_write_all(int fd, const void *buf, size_t len)

@@ -27,9 +27,6 @@ int img_setxattrat(int dirfd, const char *name, const char *key,
 /* fchmodat2(2) with AT_SYMLINK_NOFOLLOW (Linux 6.6). */
 int img_fchmodat_nofollow(int dirfd, const char *name, mode_t mode);
 
-/* mkdtemp() beside `path`: "<dir of path>/.<base of path>.XXXXXX". */
-int img_mkdtemp_beside(const char *path, char **tmp, lv_error **err);
-
 int img_write_all(int fd, const void *buf, size_t len);
 
 #endif

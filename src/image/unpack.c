@@ -117,12 +117,9 @@ int img_unpack_bundle(const char *ref, const char *platform, const char *bundle,
 	bool created;
 	if (img_bundle_prepare(bundle, &bfd, &created, err) < 0)
 		return -1;
-	_cleanup_free_ char *tmpname = strdup(".rootfs.XXXXXX");
-	if (!tmpname)
-		return lv_err(err, ENOMEM, "unpack");
 	/* mkdtemp wants a path; the bundle is the caller's own directory. */
 	_cleanup_free_ char *tmpl = NULL;
-	if (asprintf(&tmpl, "%s/%s", bundle, tmpname) < 0)
+	if (asprintf(&tmpl, "%s/.rootfs.XXXXXX", bundle) < 0)
 		return lv_err(err, ENOMEM, "unpack");
 	if (!mkdtemp(tmpl)) {
 		lv_err(err, errno, "create a temporary directory in \"%s\"", bundle);
@@ -130,7 +127,7 @@ int img_unpack_bundle(const char *ref, const char *platform, const char *bundle,
 			rmdir(bundle);
 		return -1;
 	}
-	strcpy(tmpname, tmpl + strlen(bundle) + 1);
+	const char *tmpname = tmpl + strlen(bundle) + 1;
 	if (unpack_into(ref, platform, bundle, bfd, tmpname, err) < 0) {
 		img_remove_tree(bfd, tmpname, NULL);
 		if (created)
