@@ -40,7 +40,7 @@ static const command commands[] = {
 	{ "state", "output the state of a container", cmd_state, false },
 	{ "update", "update container resource constraints", cmd_update, true },
 	{ "features", "show the enabled features", cmd_features, false },
-	{ "image", "pull, unpack and run OCI images", cmd_image, true },
+	{ "image", "unpack and run OCI images", cmd_image, true },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -60,20 +60,9 @@ def private_mount_ns():
 # ---- the command under test ----
 
 def image_command():
-    """[binary, "image"]: `lieve image` once cli/main.c dispatches to it,
-    the stand-alone build/cli/image/lieve-image until then ($LIEVE_IMAGE_BIN
-    overrides: e.g. a sanitizer build)."""
-    if os.environ.get("LIEVE_IMAGE_BIN"):
-        return [os.environ["LIEVE_IMAGE_BIN"], "image"]
-    lieve = lieve_binary()
-    try:
-        r = subprocess.run([lieve, "image", "--help"], capture_output=True, text=True,
-                           timeout=10)
-        if r.returncode == 0 and "unpack" in r.stdout:
-            return [lieve, "image"]
-    except OSError:
-        pass
-    return [os.path.join(REPO, "build", "cli", "image", "lieve-image"), "image"]
+    """[binary, "image"]: `lieve image` ($LIEVE_IMAGE_BIN overrides the binary:
+    e.g. a sanitizer build)."""
+    return [os.environ.get("LIEVE_IMAGE_BIN", lieve_binary()), "image"]
 
 
 class Lieve:
