@@ -159,9 +159,13 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
 		lv_warn("%s", *w);
-	if (c->cfg->linux_ && c->cfg->linux_->seccomp &&
-	    sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
-		return -1;
+	if (c->cfg->linux_ && c->cfg->linux_->seccomp) {
+		if (sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
+			return -1;
+		size_t n = 0;
+		sc_filter_program(c->seccomp, &n);
+		lv_debug("seccomp: compiled linux.seccomp into %zu BPF instructions", n);
+	}
 	return 0;
 }
 
