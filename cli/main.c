@@ -173,8 +173,11 @@ static int dispatch(globals *g, const cli_opt *gopts, int argc, char **argv,
 	return c->fn(&g->ctx, argc, argv, err);
 }
 
+char **cli_main_argv;
+
 int main(int argc, char **argv)
 {
+	cli_main_argv = argv;
 	globals g = { 0 };
 	cli_opt gopts[12];
 	global_options(&g, gopts);
