@@ -202,7 +202,10 @@ class Runtime:
     def state(self, cid):
         r = self("state", cid)
         assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            raise AssertionError(f"state {cid}: not JSON: {r.stdout!r}") from None
 
     def status(self, cid):
         return self.state(cid)["status"]
