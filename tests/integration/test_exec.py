@@ -102,6 +102,7 @@ def test_exec_tty_console_socket(runtime, running, console_socket):
 
 @pytest.mark.parametrize("flags,script,expect", [
     (["--cwd", "/tmp"], "pwd", ["/tmp"]),
+    (["--env", "TERM=dumb"], "echo $TERM", ["dumb"]),  # overrides the config
     (["--env", "FOO=bar", "--env", "BAZ=qux"], 'echo "$FOO $BAZ $TERM"', ["bar", "qux", "xterm"]),
     (["--user", "1000:1000"], "id -u; id -g", ["1000", "1000"]),
     (["--user", "1000"], "id -u; id -g", ["1000", "0"]),

@@ -305,3 +305,56 @@ def test_state_unknown_fails(runtime):
     r = runtime("state", "nope")
     assert r.returncode != 0
     assert "nope" in r.stderr or "not exist" in r.stderr, r.stderr
+
+
+def test_foreground_run_killed_from_outside(runtime, bundle):
+    """`kill ID KILL` on a foreground run: run exits 128+9 (pid ns init killed)."""
+    bundle.config["process"]["args"] = sh("echo > /tmp/ready; while :; do sleep 0.02; done")
+    bundle.write()
+    cid = runtime.new_id()
+    p = subprocess.Popen(runtime.cmd("run", "--bundle", bundle.path, cid),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        wait_ready(bundle)
+        runtime.ok("kill", cid, "KILL")
+        assert p.wait(timeout=10) == 128 + signal.SIGKILL, p.stderr.read()
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stderr.close()
+    assert not os.listdir(runtime.root), "run left its state behind"
+
+
+def test_kill_created_container(runtime, bundle):
+    bundle.config["process"]["args"] = sh("echo > /tmp/user-process-ran")
+    bundle.write()
+    cid = runtime.create(bundle)
+    pid = runtime.state(cid)["pid"]
+    runtime.ok("kill", cid, "KILL")
+    proc.wait_exit(pid)
+    runtime.wait_status(cid, "stopped")
+    runtime.ok("delete", cid)
+    assert not (bundle.rootfs / "tmp" / "user-process-ran").exists()
+
+
+def test_relative_bundle_and_annotations(runtime, bundle):
+    bundle.config["annotations"] = {"org.lieve.test": "yes", "empty": ""}
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    runtime.ok("create", "--bundle", ".", cid, cwd=bundle.path)
+    st = runtime.state(cid)
+    assert st["bundle"] == str(bundle.path)  # absolute, whatever was given
+    assert st["annotations"] == {"org.lieve.test": "yes", "empty": ""}
+
+
+def test_run_detached_pid_file(runtime, bundle, tmp_path):
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    runtime.ok("run", "-d", "--pid-file", tmp_path / "pid", "--bundle", bundle.path, cid)
+    pid = int((tmp_path / "pid").read_text())
+    assert runtime.state(cid)["pid"] == pid
+    proc.wait_for(lambda: proc.cmdline(pid)[:1] == ["/bin/sleep"], what="sleep")
