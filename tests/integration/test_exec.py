@@ -1,14 +1,12 @@
 """exec: another process in a running container's namespaces, with its own
 process settings from flags or from a process.json like containerd writes."""
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from lib import proc
-from lib.util import sh
 
 NS = ("mnt", "uts", "ipc", "net", "pid", "cgroup", "user")
 

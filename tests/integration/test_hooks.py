@@ -5,7 +5,7 @@ import time
 import pytest
 
 from lib import proc
-from lib.hooks import ALL, INSIDE
+from lib.hooks import ALL
 from lib.host import assert_nothing_left
 from lib.util import sh
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from lib import proc
-from lib.host import assert_nothing_left, cgroups_named
+from lib.host import cgroups_named
 from lib.util import sh
 
 # A container that keeps running until told, and says which signal it got.
