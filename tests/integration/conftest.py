@@ -28,7 +28,7 @@ Fixtures
                    env=, then=, timeout=), .records(), .names().
 Helpers: lib/proc.py (/proc of container processes, wait_for polling),
 lib/host.py (assert_nothing_left, cgroups_named), lib/util.py (sh, add_caps,
-set_namespace), json_log_errors(path) here.
+set_namespace, json_log_errors).
 """
 import copy
 import json
@@ -240,22 +240,6 @@ class Runtime:
         for cid in sorted(self.ids):
             subprocess.run(self.cmd("delete", "--force", cid), stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-
-
-def json_log_errors(path):
-    """The msg of every level=error line of a --log-format json log."""
-    msgs = []
-    if not os.path.exists(path):
-        return msgs
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            rec = json.loads(line)  # every line must be JSON
-            if rec.get("level") == "error":
-                msgs.append(rec["msg"])
-    return msgs
 
 
 _RUNTIMES = []

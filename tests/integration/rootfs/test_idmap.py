@@ -1,0 +1,63 @@
+"""Idmapped bind mounts with the mount's own uidMappings/gidMappings.
+
+The mapping is written to the mount's user namespace as given (as runc does):
+an id X on disk is seen as the hostID that containerID X maps to."""
+import os
+import subprocess
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _runtime_supports_idmap():
+    if os.path.basename(os.environ.get("LIEVE_TEST_RUNTIME", "")) == "runc":
+        pytest.skip("runc 1.1.5 (Debian 12) predates idmapped mounts")
+
+
+def add_idmapped(bundle, source, option):
+    bundle.config["mounts"].append({
+        "destination": "/mnt/id", "type": "bind", "source": str(source),
+        "options": ["rbind" if option == "ridmap" else "bind", option],
+        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}],
+        "gidMappings": [{"containerID": 0, "hostID": 2000, "size": 10}]})
+
+
+def test_idmapped_bind(bundle, ctr, tmp_path):
+    d = tmp_path / "owned"
+    d.mkdir()
+    (d / "root").write_text("x\n")
+    (d / "three").write_text("x\n")
+    os.chown(d / "three", 3, 4)
+    (d / "unmapped").write_text("x\n")
+    os.chown(d / "unmapped", 50, 50)
+    add_idmapped(bundle, d, "idmap")
+    out = ctr.ok(bundle, "cd /mnt/id && stat -c '%n %u:%g' root three unmapped;"
+                 "grep ' /mnt/id ' /proc/self/mountinfo; stat -c '%u:%g' /etc/passwd")
+    lines = out.splitlines()
+    assert lines[:3] == ["root 1000:2000", "three 1003:2004", "unmapped 65534:65534"]
+    assert "idmapped" in lines[3]
+    assert lines[4] == "0:0"  # the rest of the rootfs is not mapped
+    assert os.stat(d / "root").st_uid == 0  # nothing changed on disk
+
+
+def test_ridmap_recursive(bundle, ctr, tmp_path):
+    d = tmp_path / "owned"
+    (d / "sub").mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "uid=5,gid=6", "tmpfs", str(d / "sub")], check=True)
+    try:
+        add_idmapped(bundle, d, "ridmap")
+        assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id /mnt/id/sub") == "1000:2000\n1005:2006\n"
+    finally:
+        subprocess.run(["umount", str(d / "sub")], check=True)
+
+
+def test_idmap_without_recursion_leaves_submounts(bundle, ctr, tmp_path):
+    d = tmp_path / "owned"
+    (d / "sub").mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "uid=5,gid=6", "tmpfs", str(d / "sub")], check=True)
+    try:
+        add_idmapped(bundle, d, "idmap")
+        bundle.config["mounts"][-1]["options"] = ["rbind", "idmap"]
+        assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id /mnt/id/sub") == "1000:2000\n5:6\n"
+    finally:
+        subprocess.run(["umount", str(d / "sub")], check=True)
