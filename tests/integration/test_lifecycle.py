@@ -358,3 +358,26 @@ def test_run_detached_pid_file(runtime, bundle, tmp_path):
     pid = int((tmp_path / "pid").read_text())
     assert runtime.state(cid)["pid"] == pid
     proc.wait_for(lambda: proc.cmdline(pid)[:1] == ["/bin/sleep"], what="sleep")
+
+
+def test_delete_created_without_force(runtime, bundle):
+    """Like runc: a created container (never started) is deleted without --force."""
+    bundle.config["process"]["args"] = sh("echo > /tmp/user-process-ran")
+    bundle.write()
+    cid = runtime.create(bundle)
+    pid = runtime.state(cid)["pid"]
+    runtime.ok("delete", cid)
+    proc.wait_exit(pid)
+    assert runtime("state", cid).returncode != 0
+    assert not (bundle.rootfs / "tmp" / "user-process-ran").exists()
+    assert not cgroups_named(cid)
+
+
+def test_killed_behind_the_runtimes_back_is_stopped(runtime, bundle):
+    bundle.config["process"]["args"] = ["/bin/sleep", "600"]
+    bundle.write()
+    cid, pid = runtime.started(bundle)
+    os.kill(pid, signal.SIGKILL)
+    runtime.wait_status(cid, "stopped")
+    runtime.ok("delete", cid)
+    assert not cgroups_named(cid)
