@@ -381,3 +381,24 @@ def test_killed_behind_the_runtimes_back_is_stopped(runtime, bundle):
     runtime.wait_status(cid, "stopped")
     runtime.ok("delete", cid)
     assert not cgroups_named(cid)
+
+
+def test_cli_details_like_runc(runtime, bundle, tmp_path):
+    """Small runc behaviours tools rely on."""
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    # a relative --pid-file is relative to the caller's cwd
+    runtime.ok("create", "--bundle", bundle.path, "--pid-file", "rel.pid", cid, cwd=tmp_path)
+    st = runtime.state(cid)
+    assert int((tmp_path / "rel.pid").read_text()) == st["pid"]
+    assert {"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created",
+            "owner"} <= set(st)
+    assert st["rootfs"] == str(bundle.rootfs)
+    runtime.ok("kill", cid, "0")          # signal 0: a liveness probe
+    assert runtime("kill", cid, "99").returncode != 0
+    assert runtime("kill", cid, "TERM", "extra").returncode != 0
+    assert runtime.status(cid) == "created"
+    # deleting what is not there, with --force, is not an error (cleanup loops)
+    assert runtime("delete", "--force", "never-existed").returncode == 0
+    assert runtime("delete", "never-existed").returncode != 0
