@@ -69,6 +69,22 @@ def test_hooks_order_and_state(runtime, bundle, hooks):
     assert status["poststop"] == "stopped"
 
 
+def test_poststart_waits_for_the_users_program(runtime, bundle, hooks):
+    """poststart runs after the user's process started, so after every
+    startContainer hook, however slow; and `start` returns only then."""
+    if runtime.is_runc:
+        pytest.skip("runc 1.1 runs poststart during create")
+    hooks.add("startContainer", then="/bin/busybox sleep 0.5")
+    hooks.add("startContainer", name="startContainer-late")
+    hooks.add("poststart")
+    bundle.config["process"]["args"] = sh("sleep 5")
+    bundle.write()
+    cid = runtime.create(bundle)
+    runtime.ok("start", cid)
+    assert hooks.names() == ["startContainer", "startContainer-late", "poststart"]
+    runtime.ok("delete", "--force", cid)
+
+
 def test_hook_args_and_env(runtime, bundle, hooks):
     for kind in ("createRuntime", "startContainer", "poststart"):
         hooks.add(kind, args=["first", "second"], env=["HOOK_ENV=from-" + kind])
