@@ -38,7 +38,8 @@ count "${i_ok:-0}" "$i_fail"
 
 if [ "${LIEVE_SKIP_VM:-0}" != 1 ]; then
 	echo "=== cgroup v2 guest (qemu)"
-	tests/vm/run.sh --lieve "$repo/$build/cli/lieve" 2>&1 | tee "$build/vm.log" | tail -n 40
+	tests/vm/run.sh --lieve "$repo/$build/cli/lieve" \
+		--add "$repo/$build/tests/unit/cgroups/test-cgroups-host" 2>&1 | tee "$build/vm.log" | tail -n 40
 	v=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$build/vm.log" | tail -1)
 	if [ -n "$v" ]; then
 		count "$(echo "$v" | cut -d' ' -f1)" "$(echo "$v" | cut -d' ' -f3)"
