@@ -294,6 +294,12 @@ int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
 	}
 	if (dest < 0)
 		return mount_err(m, errno, err);
+	struct stat dst_st;
+	if (fstat(dest, &dst_st) < 0)
+		return mount_err(m, errno, err);
+	/* move_mount() says EINVAL; mount(2) says what is wrong */
+	if (S_ISDIR(dst_st.st_mode) != source_is_dir(m, mnt))
+		return mount_err(m, ENOTDIR, err);
 	if (same_inode(dest, rootfd))
 		return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): the destination resolves "
 			      "to the container's root", m->source, m->destination, type_name(m));
