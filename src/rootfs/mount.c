@@ -191,7 +191,7 @@ static int same_inode(int a, int b)
 	       sa.st_ino == sb.st_ino;
 }
 
-static int make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd,
+int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd,
 		      lv_error **err)
 {
 	int mnt;
@@ -274,16 +274,21 @@ static bool source_is_dir(const rootfs_mount *m, int mnt)
 	return m->kind != ROOTFS_MOUNT_BIND || (fstat(mnt, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
-int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
-		    int userns_fd, lv_error **err)
+int rootfs_do_mount(const rootfs_plan *p, size_t i, int rootfd, int userns_fd,
+		    lv_error **err)
 {
+	const rootfs_mount *m = &p->mounts[i];
 	long magic = 0;
 	bool special = is_special(m, &magic);
 
 	if (m->kind == ROOTFS_MOUNT_REMOUNT)
 		return do_remount(m, rootfd, err);
 
-	_cleanup_close_ int mnt = make_mount(p, m, userns_fd, err);
+	_cleanup_close_ int mnt = -1;
+	if (p->rt->premade && p->rt->premade[i] >= 0)
+		mnt = steal_fd(p->rt->premade[i]);
+	else
+		mnt = rootfs_make_mount(p, m, userns_fd, err);
 	if (mnt < 0)
 		return -1;
 	_cleanup_close_ int dest = rootfs_create_in(rootfd, m->destination, !source_is_dir(m, mnt));
@@ -307,8 +312,8 @@ int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
 		return -1;
 	if (rootfs_attach(mnt, dest) < 0)
 		return mount_err(m, errno, err);
-	for (size_t i = 0; i < m->o.npropagation; i++)
-		if (rootfs_set_propagation(mnt, m->o.propagation[i]) < 0)
+	for (size_t k = 0; k < m->o.npropagation; k++)
+		if (rootfs_set_propagation(mnt, m->o.propagation[k]) < 0)
 			return mount_err(m, errno, err);
 	if (special && verify_fs(rootfd, m, magic, err) < 0)
 		return -1;

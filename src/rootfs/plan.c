@@ -91,6 +91,12 @@ void rootfs_plan_free(rootfs_plan *p)
 	free(p->mount_label);
 	if (p->rt && p->rt->root_mnt >= 0)
 		close(p->rt->root_mnt);
+	if (p->rt && p->rt->premade) {
+		for (size_t i = 0; i < p->nmounts; i++)
+			if (p->rt->premade[i] >= 0)
+				close(p->rt->premade[i]);
+		free(p->rt->premade);
+	}
 	free(p->rt);
 	free(p);
 }

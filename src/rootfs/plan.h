@@ -79,6 +79,7 @@ struct rootfs_plan {
 	/* What init learns while executing (the plan itself stays const). */
 	struct rootfs_runtime {
 		int root_mnt; /* the rootfs bind mount, after rootfs_prepare() */
+		int *premade; /* per mount: a detached mount made by the runtime, or -1 */
 	} *rt;
 };
 

@@ -36,6 +36,19 @@ void rootfs_plan_free(rootfs_plan *p);
 /* The absolute host path of the root filesystem (for the state record). */
 const char *rootfs_plan_path(const rootfs_plan *p);
 
+/* Idmapped bind mounts of a container with a user namespace need privilege
+ * over the host's filesystems that its init no longer has: the runtime makes
+ * them, after init's user namespace exists and its maps are written and
+ * before init runs rootfs_prepare.  rootfs_idmapped_open() returns
+ * rootfs_idmapped_count() detached mount fds (O_CLOEXEC; *fds is malloc'd),
+ * which the runtime passes to init (SCM_RIGHTS) and closes; init hands them
+ * to rootfs_idmapped_adopt() (which takes ownership) before rootfs_prepare.
+ * Without a user namespace the count is 0 and init makes them itself. */
+size_t rootfs_idmapped_count(const rootfs_plan *p);
+int rootfs_idmapped_open(const rootfs_plan *p, int userns_fd, int **fds, size_t *n,
+			 lv_error **err);
+int rootfs_idmapped_adopt(const rootfs_plan *p, const int *fds, size_t n, lv_error **err);
+
 /* In init: makes / private (or as rootfsPropagation says), binds the rootfs
  * onto itself, performs every mount, creates devices and the default /dev
  * links.  `console_fd` (>= 0 with process.terminal) is the pty slave to

@@ -55,7 +55,7 @@ int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd, lv_error
 		return lv_err(err, errno, "bind the rootfs \"%s\" onto itself", p->root_path);
 
 	for (size_t i = 0; i < p->nmounts; i++)
-		if (rootfs_do_mount(p, &p->mounts[i], tree, userns_fd, err) < 0)
+		if (rootfs_do_mount(p, i, tree, userns_fd, err) < 0)
 			return -1;
 	if (rootfs_setup_dev(p, tree, console_fd, err) < 0)
 		return -1;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,15 +62,66 @@ static int write_maps(pid_t pid, const char *file, const spec_id_mappings *m)
 	return write_file(pid, file, buf);
 }
 
+/* The runtime's idmapped mounts travel to init over a socket. */
+static int send_fds(int sock, const int *fds, size_t n)
+{
+	char byte = 'f';
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 64)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n > 64)
+		return -1;
+	if (n) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fds(int sock, int *fds, size_t *n)
+{
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 64)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+
+	*n = 0;
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS) {
+		*n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(c), sizeof(int) * *n);
+	}
+	return 0;
+}
+
 static int child(const spec_config *cfg, rootfs_plan *plan, bool userns, int console_fd,
 		 int sync_fd, int err_fd)
 {
 	lv_error *err = NULL;
-	char c;
 	int userns_fd = -1;
 
-	if (read(sync_fd, &c, 1) != 1)
+	int fds[64];
+	size_t nfds;
+
+	if (recv_fds(sync_fd, fds, &nfds) < 0)
 		_exit(1);
+	if (rootfs_idmapped_adopt(plan, fds, nfds, &err) < 0)
+		goto fail;
 	if (userns) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			lv_err(&err, errno, "become root in the user namespace");
@@ -157,7 +209,8 @@ int main(int argc, char **argv)
 	}
 
 	int sync[2], errp[2];
-	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0 ||
+	    pipe2(errp, O_CLOEXEC) < 0)
 		return 1;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | SIGCHLD;
 	if (opts.userns)
@@ -189,8 +242,25 @@ int main(int argc, char **argv)
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
-	if (write(sync[1], "x", 1) != 1)
+	int *fds = NULL;
+	size_t nfds = 0;
+	if (rootfs_idmapped_count(plan) > 0) {
+		char nspath[64];
+		snprintf(nspath, sizeof(nspath), "/proc/%d/ns/user", (int)pid);
+		int nsfd = open(nspath, O_RDONLY | O_CLOEXEC);
+		if (nsfd < 0 || rootfs_idmapped_open(plan, nsfd, &fds, &nfds, &err) < 0) {
+			fprintf(stderr, "%s\n", err ? err->msg : "open the user namespace");
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return 1;
+		}
+		close(nsfd);
+	}
+	if (send_fds(sync[1], fds, nfds) < 0)
 		return 1;
+	for (size_t k = 0; k < nfds; k++)
+		close(fds[k]);
+	free(fds);
 	close(sync[1]);
 	lv_error *child_err = NULL;
 	int r = lv_err_recv(errp[0], &child_err, &err);
