@@ -63,4 +63,10 @@ int rootfs_pivot(const rootfs_plan *p, lv_error **err);
  * propagation of /. */
 int rootfs_finalize(const rootfs_plan *p, lv_error **err);
 
+/* In init, after pivot: an O_PATH fd of the container's /proc, verified to be
+ * a real procfs (statfs PROC_SUPER_MAGIC) reached without any symlink.  Write
+ * /proc files (oom_score_adj, attr/, setgroups...) only through it, with
+ * openat(fd, "self/...", ...). */
+int rootfs_proc_fd(lv_error **err);
+
 #endif

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -157,4 +159,19 @@ int rootfs_finalize(const rootfs_plan *p, lv_error **err)
 	if (p->root_propagation && rootfs_set_propagation(root, p->root_propagation) < 0)
 		return lv_err(err, errno, "set the propagation of \"/\"");
 	return 0;
+}
+
+int rootfs_proc_fd(lv_error **err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+
+	if (root < 0)
+		return lv_err(err, errno, "open \"/\"");
+	_cleanup_close_ int fd = rootfs_open_in(root, "/proc", O_PATH | O_DIRECTORY, false);
+	if (fd < 0 || fstatfs(fd, &sf) < 0)
+		return lv_err(err, errno, "open \"/proc\"");
+	if (sf.f_type != PROC_SUPER_MAGIC)
+		return lv_err(err, 0, "\"/proc\" is not a procfs");
+	return steal_fd(fd);
 }

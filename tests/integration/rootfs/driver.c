@@ -132,6 +132,20 @@ static int child(const spec_config *cfg, rootfs_plan *plan, bool userns, int con
 	if (rootfs_prepare(plan, console_fd, userns_fd, &err) < 0 ||
 	    rootfs_pivot(plan, &err) < 0 || rootfs_finalize(plan, &err) < 0)
 		goto fail;
+	/* what the lifecycle writes through /proc goes through a verified fd */
+	if (getenv("DRIVER_OOM_SCORE_ADJ")) {
+		int proc = rootfs_proc_fd(&err);
+		if (proc < 0)
+			goto fail;
+		int fd = openat(proc, "self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		const char *v = getenv("DRIVER_OOM_SCORE_ADJ");
+		if (fd < 0 || write(fd, v, strlen(v)) < 0) {
+			lv_err(&err, errno, "write /proc/self/oom_score_adj");
+			goto fail;
+		}
+		close(fd);
+		close(proc);
+	}
 	const spec_process *p = cfg->process;
 	if (setgroups(0, NULL) < 0 && !userns) {
 		lv_err(&err, errno, "setgroups");

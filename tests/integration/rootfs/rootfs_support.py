@@ -84,13 +84,14 @@ class Container:
         args = ["run"] + (["--no-pivot"] if no_pivot else []) + ["--bundle", bundle.path, cid]
         return self.runtime.cmd(*args)
 
-    def run(self, bundle, script=None, timeout=30, **kw):
+    def run(self, bundle, script=None, timeout=30, env=None, **kw):
         """Runs `sh -c script` (or the bundle's args) in the container; returns CompletedProcess."""
         if script is not None:
             bundle.config["process"]["args"] = ["/bin/sh", "-c", script]
         bundle.write()
         return subprocess.run(self.command(bundle, **kw), capture_output=True, text=True,
-                              timeout=timeout, cwd=str(bundle.path))
+                              timeout=timeout, cwd=str(bundle.path),
+                              env=dict(os.environ, **(env or {})))
 
     def popen(self, bundle, script, **kw):
         bundle.config["process"]["args"] = ["/bin/sh", "-c", script]

@@ -133,3 +133,24 @@ def test_destination_resolving_to_root_is_refused(bundle, ctr, guard):
     assert r.returncode == 1
     assert r.stderr == ('mount "tmpfs" on "/tmp" (type tmpfs): the destination resolves to '
                         "the container's root\n")
+
+
+def test_proc_writes_go_through_a_verified_procfs(bundle, ctr):
+    if not using_driver():
+        pytest.skip("driver-only: exercises rootfs_proc_fd()")
+    env = {"DRIVER_OOM_SCORE_ADJ": "123"}
+    assert ctr.ok(bundle, "cat /proc/self/oom_score_adj", env=env) == "123\n"
+
+
+def test_fake_proc_is_not_written(bundle, ctr):
+    if not using_driver():
+        pytest.skip("driver-only: exercises rootfs_proc_fd()")
+    bundle.config["mounts"] = [m for m in bundle.config["mounts"] if m["type"] != "proc"]
+    bundle.config["linux"]["maskedPaths"] = []
+    bundle.config["linux"]["readonlyPaths"] = []
+    fake = bundle.rootfs / "proc" / "self"
+    fake.mkdir(parents=True)
+    (fake / "oom_score_adj").write_text("0\n")
+    r = ctr.run(bundle, "true", env={"DRIVER_OOM_SCORE_ADJ": "999"})
+    assert r.returncode == 1 and r.stderr == '"/proc" is not a procfs\n'
+    assert (fake / "oom_score_adj").read_text() == "0\n"
