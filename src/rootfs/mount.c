@@ -225,6 +225,42 @@ int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 
 /* "remount" sets the mount's flags to exactly those given, as mount(2)
  * with MS_REMOUNT does (and runc with it). */
+/* Over-mounting procfs entries (core_pattern, sysrq-trigger...) would give a
+ * config a way to hide or fake the kernel's knobs.  As runc: onto /proc
+ * itself only a procfs, under it only a procfs or the few files lxcfs
+ * emulates.  Checked on the resolved destination, so symlinks change nothing. */
+static const char *const proc_allowed[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+	"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+	"/proc/sys/kernel/ns_last_pid", "/proc/sys/crypto/fips_enabled",
+};
+
+static int check_proc_dest(const rootfs_mount *m, int rootfd, int dest, int mnt,
+			   lv_error **err)
+{
+	struct statfs sf;
+	bool on_proc_dir = false, under_proc;
+	_cleanup_close_ int proc = rootfs_open_in(rootfd, "/proc", O_PATH, false);
+
+	if (fstatfs(mnt, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+		return 0;
+	if (proc >= 0)
+		on_proc_dir = same_inode(proc, dest);
+	if (fstatfs(dest, &sf) < 0)
+		return mount_err(m, errno, err);
+	under_proc = sf.f_type == PROC_SUPER_MAGIC;
+	if (on_proc_dir)
+		return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): only a procfs may be "
+			      "mounted on /proc", m->source, m->destination, type_name(m));
+	if (!under_proc)
+		return 0;
+	for (size_t i = 0; i < sizeof(proc_allowed) / sizeof(proc_allowed[0]); i++)
+		if (strcmp(m->destination, proc_allowed[i]) == 0)
+			return 0;
+	return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): the destination is inside "
+		      "/proc", m->source, m->destination, type_name(m));
+}
+
 static int do_remount(const rootfs_mount *m, int rootfd, lv_error **err)
 {
 	_cleanup_close_ int fd = rootfs_open_in(rootfd, m->destination, O_PATH, true);
@@ -308,6 +344,8 @@ int rootfs_do_mount(const rootfs_plan *p, size_t i, int rootfd, int userns_fd,
 	if (same_inode(dest, rootfd))
 		return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): the destination resolves "
 			      "to the container's root", m->source, m->destination, type_name(m));
+	if (check_proc_dest(m, rootfd, dest, mnt, err) < 0)
+		return -1;
 	if (m->o.tmpcopyup && copy_up(m, dest, mnt, err) < 0)
 		return -1;
 	if (rootfs_attach(mnt, dest) < 0)

@@ -74,8 +74,6 @@ void rootfs_plan_free(rootfs_plan *p)
 	if (!p)
 		return;
 	free(p->root_path);
-	if (p->root_fd >= 0)
-		close(p->root_fd);
 	for (size_t i = 0; i < p->nmounts; i++)
 		mount_free(&p->mounts[i]);
 	free(p->mounts);
@@ -89,6 +87,8 @@ void rootfs_plan_free(rootfs_plan *p)
 		free(p->readonly_paths[i]);
 	free(p->readonly_paths);
 	free(p->mount_label);
+	if (p->rt && p->rt->root_fd >= 0)
+		close(p->rt->root_fd);
 	if (p->rt && p->rt->root_mnt >= 0)
 		close(p->rt->root_mnt);
 	if (p->rt && p->rt->premade) {
@@ -117,8 +117,8 @@ static int plan_root(rootfs_plan *p, const spec_config *cfg, const char *bundle,
 	p->root_path = realpath(joined, NULL);
 	if (!p->root_path)
 		return lv_err(err, errno, "root.path \"%s\"", joined);
-	p->root_fd = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (p->root_fd < 0)
+	p->rt->root_fd = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (p->rt->root_fd < 0)
 		return lv_err(err, errno, "root.path \"%s\"", p->root_path);
 	p->readonly = cfg->root->readonly;
 	return 0;
@@ -343,11 +343,11 @@ int rootfs_plan_build(const spec_config *cfg, const char *bundle,
 
 	if (!p)
 		return lv_err(err, errno, "rootfs plan");
-	p->root_fd = -1;
 	if (!(p->rt = calloc(1, sizeof(*p->rt)))) {
 		free(p);
 		return lv_err(err, errno, "rootfs plan");
 	}
+	p->rt->root_fd = -1;
 	p->rt->root_mnt = -1;
 	if (opts)
 		p->opts = *opts;

@@ -65,7 +65,6 @@ typedef struct {
 struct rootfs_plan {
 	char *root_path;  /* absolute host path */
 	bool readonly;
-	int root_fd;      /* O_PATH of root_path, opened at plan time */
 	rootfs_options opts;
 	rootfs_mount *mounts;
 	size_t nmounts;
@@ -78,6 +77,7 @@ struct rootfs_plan {
 	char *mount_label;
 	/* What init learns while executing (the plan itself stays const). */
 	struct rootfs_runtime {
+		int root_fd;  /* O_PATH of root_path, opened at plan time */
 		int root_mnt; /* the rootfs bind mount, after rootfs_prepare() */
 		int *premade; /* per mount: a detached mount made by the runtime, or -1 */
 	} *rt;

@@ -45,7 +45,7 @@ int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd, lv_error
 	_cleanup_close_ int here = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (here < 0)
 		return lv_err(err, errno, "open the rootfs \"%s\"", p->root_path);
-	if (!same_file(here, p->root_fd))
+	if (!same_file(here, p->rt->root_fd))
 		return lv_err(err, 0, "the rootfs \"%s\" changed since the plan was made",
 			      p->root_path);
 
@@ -89,6 +89,12 @@ int rootfs_pivot(const rootfs_plan *p, lv_error **err)
 	}
 	if (chdir("/") < 0)
 		return lv_err(err, errno, "chdir \"/\"");
+	/* No fd of a directory outside the new root may outlive this: a cwd
+	 * of /proc/self/fd/N would lead the process back out (CVE-2024-21626). */
+	close(p->rt->root_mnt);
+	p->rt->root_mnt = -1;
+	close(p->rt->root_fd);
+	p->rt->root_fd = -1;
 	return 0;
 }
 

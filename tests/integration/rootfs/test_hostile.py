@@ -154,3 +154,35 @@ def test_fake_proc_is_not_written(bundle, ctr):
     r = ctr.run(bundle, "true", env={"DRIVER_OOM_SCORE_ADJ": "999"})
     assert r.returncode == 1 and r.stderr == '"/proc" is not a procfs\n'
     assert (fake / "oom_score_adj").read_text() == "0\n"
+
+
+@pytest.mark.parametrize("dest,via", [("/proc/sys/kernel/core_pattern", None),
+                                      ("/etc/evil", "/proc/sys/vm/drop_caches")])
+def test_no_mount_over_procfs_entries(bundle, ctr, guard, tmp_path, dest, via):
+    (tmp_path / "fake").write_text("|/tmp/pwn\n")
+    if via:
+        os.symlink(via, bundle.rootfs / dest.lstrip("/"))
+    bundle.config["mounts"].append({"destination": dest, "type": "bind",
+                                    "source": str(tmp_path / "fake"), "options": ["bind"]})
+    r = ctr.run(bundle, "true")
+    assert r.returncode != 0
+    if using_driver():
+        assert r.stderr == (f'mount "{tmp_path}/fake" on "{dest}" (type bind): '
+                            "the destination is inside /proc\n")
+
+
+def test_only_procfs_on_proc(bundle, ctr, guard, target):
+    bundle.config["mounts"][0] = {"destination": "/proc", "type": "bind",
+                                  "source": str(target), "options": ["rbind"]}
+    r = ctr.run(bundle, "true")
+    assert r.returncode != 0
+    if using_driver():
+        assert r.stderr == (f'mount "{target}" on "/proc" (type bind): '
+                            "only a procfs may be mounted on /proc\n")
+
+
+def test_lxcfs_style_proc_files_allowed(bundle, ctr, tmp_path):
+    (tmp_path / "uptime").write_text("1.00 2.00\n")
+    bundle.config["mounts"].append({"destination": "/proc/uptime", "type": "bind",
+                                    "source": str(tmp_path / "uptime"), "options": ["bind", "ro"]})
+    assert ctr.ok(bundle, "cat /proc/uptime") == "1.00 2.00\n"

@@ -281,7 +281,7 @@ Test(plan, relative_root_is_relative_to_the_bundle)
 	cr_assert_eq(build(NULL, 0, NULL, &p, &err), 0, "%s", err ? err->msg : "");
 	snprintf(want, sizeof(want), "%s/rootfs", bundle);
 	cr_expect_str_eq(rootfs_plan_path(p), want);
-	cr_expect_geq(p->root_fd, 0);
+	cr_expect_geq(p->rt->root_fd, 0);
 	cr_expect(p->setup_dev);
 	rootfs_plan_free(p);
 }
