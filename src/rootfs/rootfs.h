@@ -49,15 +49,25 @@ int rootfs_idmapped_open(const rootfs_plan *p, int userns_fd, int **fds, size_t 
 			 lv_error **err);
 int rootfs_idmapped_adopt(const rootfs_plan *p, const int *fds, size_t n, lv_error **err);
 
-/* In init: makes / private (or as rootfsPropagation says), binds the rootfs
- * onto itself, performs every mount, creates devices and the default /dev
- * links.  `console_fd` (>= 0 with process.terminal) is the pty slave to
- * bind onto /dev/console.  `userns_fd` is the container's user namespace,
- * for idmapped mounts (-1 without one). */
+/* In init: makes / rslave (rprivate when rootfsPropagation is private), so
+ * nothing propagates back to the host, binds the rootfs onto itself, performs
+ * every mount, creates devices and the default /dev links.  `console_fd`
+ * (>= 0 with process.terminal) is the pty slave to bind onto /dev/console
+ * (opened anywhere: it is re-found by its path and checked to be the same
+ * tty).  `userns_fd` is the container's user namespace, for idmapped mounts
+ * (-1 without one; with one, see rootfs_idmapped_open).
+ *
+ * Must already be true: init is in its new mount namespace (and user
+ * namespace, maps written, with CAP_SYS_ADMIN/CAP_MKNOD there), the rootfs
+ * path still names the directory the plan opened.  cwd and umask do not
+ * matter (umask is 0 while device nodes are made, then restored).  A
+ * failure leaves the host untouched; what was mounted in the container's
+ * namespace goes away with it. */
 int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd,
 		   lv_error **err);
 /* In init: pivot_root into the rootfs and detach the old root (or MS_MOVE +
- * chroot with no_pivot).  Afterwards the cwd is the new / */
+ * chroot with no_pivot).  Afterwards the cwd is the new /, and the plan holds
+ * no fd of anything outside it. */
 int rootfs_pivot(const rootfs_plan *p, lv_error **err);
 /* In init, after pivot: masked and read-only paths, root.readonly, the final
  * propagation of /. */
