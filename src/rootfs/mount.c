@@ -205,6 +205,16 @@ int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 			close(mnt);
 			return mount_err(m, errno, err);
 		}
+	} else if (strcmp(m->fstype, "cgroup2") == 0 && !p->opts.cgroupns && p->opts.cgroup_path) {
+		/* without a cgroup namespace, only the container's own cgroup */
+		mnt = open_tree(AT_FDCWD, p->opts.cgroup_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (mnt < 0 || rootfs_setattr(mnt, rootfs_ms_to_attr(m->o.flags),
+					      rootfs_ms_to_attr(~0UL) | MOUNT_ATTR__ATIME, false) < 0) {
+			int saved = errno;
+			if (mnt >= 0)
+				close(mnt);
+			return mount_err(m, saved, err);
+		}
 	} else {
 		mnt = make_fs(m);
 		if (mnt < 0 && errno == EPERM && p->opts.userns && strcmp(m->fstype, "sysfs") == 0)

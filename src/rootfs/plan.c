@@ -87,6 +87,7 @@ void rootfs_plan_free(rootfs_plan *p)
 		free(p->readonly_paths[i]);
 	free(p->readonly_paths);
 	free(p->mount_label);
+	free(p->cgroup_path);
 	if (p->rt && p->rt->root_fd >= 0)
 		close(p->rt->root_fd);
 	if (p->rt && p->rt->root_mnt >= 0)
@@ -351,6 +352,16 @@ int rootfs_plan_build(const spec_config *cfg, const char *bundle,
 	p->rt->root_mnt = -1;
 	if (opts)
 		p->opts = *opts;
+	if (p->opts.cgroup_path) {
+		int e = p->opts.cgroup_path[0] != '/' ? EINVAL : 0;
+		if (!e && !(p->cgroup_path = strdup(p->opts.cgroup_path)))
+			e = errno;
+		if (e) {
+			rootfs_plan_free(p);
+			return lv_err(err, e, "cgroup path \"%s\"", opts->cgroup_path);
+		}
+		p->opts.cgroup_path = p->cgroup_path;
+	}
 	p->setup_dev = true;
 	if (plan_linux(p, cfg->linux_, err) < 0 || plan_root(p, cfg, bundle, err) < 0)
 		goto fail;

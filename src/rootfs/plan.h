@@ -65,7 +65,8 @@ typedef struct {
 struct rootfs_plan {
 	char *root_path;  /* absolute host path */
 	bool readonly;
-	rootfs_options opts;
+	rootfs_options opts;    /* opts.cgroup_path points to cgroup_path below */
+	char *cgroup_path;
 	rootfs_mount *mounts;
 	size_t nmounts;
 	rootfs_device *devices; /* linux.devices, then the defaults not overridden */

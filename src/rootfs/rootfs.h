@@ -27,6 +27,10 @@ typedef struct {
 	bool userns;         /* the container has a new user namespace: devices are bind-mounted */
 	bool cgroupns;       /* the container has a new cgroup namespace */
 	bool new_mount_ns;   /* false only when the mount namespace is joined by path */
+	/* The container's own cgroup v2 directory on the host (absolute), or
+	 * NULL.  Without a cgroup namespace a "cgroup"/"cgroup2" mount binds this
+	 * directory, as runc does, instead of showing the whole hierarchy. */
+	const char *cgroup_path;
 } rootfs_options;
 
 int rootfs_plan_build(const spec_config *cfg, const char *bundle,

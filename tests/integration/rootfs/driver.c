@@ -1,7 +1,7 @@
 /* rootfs-driver: a minimal stand-in for `lieve run`, for the rootfs tests
  * until the lifecycle is merged.
  *
- *   rootfs-driver [--no-pivot] [--console] BUNDLE
+ *   rootfs-driver [--no-pivot] [--console] [--cgroup-path DIR] BUNDLE
  *
  * Reads BUNDLE/config.json, builds the rootfs plan, clones a child in new
  * mount and pid namespaces (plus user, network, ipc, uts, cgroup ones when
@@ -194,9 +194,11 @@ int main(int argc, char **argv)
 			opts.no_pivot = true;
 		else if (strcmp(argv[i], "--console") == 0)
 			want_console = true;
+		else if (strcmp(argv[i], "--cgroup-path") == 0 && i + 1 < argc)
+			opts.cgroup_path = argv[++i];
 	}
 	if (i != argc - 1) {
-		fprintf(stderr, "usage: %s [--no-pivot] [--console] BUNDLE\n", argv[0]);
+		fprintf(stderr, "usage: %s [--no-pivot] [--console] [--cgroup-path DIR] BUNDLE\n", argv[0]);
 		return 2;
 	}
 	const char *bundle = argv[i];

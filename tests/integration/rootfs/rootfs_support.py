@@ -70,16 +70,18 @@ class Container:
     def __init__(self, runtime):
         self.runtime = runtime
 
-    def command(self, bundle, no_pivot=False, console=False):
+    def command(self, bundle, no_pivot=False, console=False, cgroup_path=None):
         if using_driver():
             c = [driver_binary()]
+            if cgroup_path:
+                c += ["--cgroup-path", str(cgroup_path)]
             if no_pivot:
                 c.append("--no-pivot")
             if console:
                 c.append("--console")
             return c + [str(bundle.path)]
-        if console:
-            pytest.skip("--console is a driver-only test")
+        if console or cgroup_path:
+            pytest.skip("a driver-only test")
         cid = self.runtime.new_id()
         args = ["run"] + (["--no-pivot"] if no_pivot else []) + ["--bundle", bundle.path, cid]
         return self.runtime.cmd(*args)

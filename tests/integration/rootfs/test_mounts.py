@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from rootfs_support import using_driver
+from rootfs_support import parse_mountinfo, using_driver
 
 
 def add_mount(bundle, dest, type_, source, options=None, **extra):
@@ -237,3 +237,22 @@ def test_no_pivot(bundle, ctr, find_mount):
     mi = ctr.mountinfo(bundle, no_pivot=True)
     assert find_mount(mi, "/proc")["fstype"] == "proc"
     assert ctr.ok(bundle, "cat /etc/group | head -1", no_pivot=True) == "root:x:0:\n"
+
+
+@pytest.fixture
+def own_cgroup():
+    """A child cgroup of the host's cgroup2 hierarchy, removed afterwards."""
+    base = "/sys/fs/cgroup/unified" if os.path.ismount("/sys/fs/cgroup/unified") else "/sys/fs/cgroup"
+    path = os.path.join(base, f"lieve-rootfs-test-{os.getpid()}")
+    os.mkdir(path)
+    yield path
+    os.rmdir(path)
+
+
+def test_cgroup_without_namespace_binds_own_cgroup(bundle, ctr, find_mount, own_cgroup):
+    add_mount(bundle, "/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "ro"])
+    mi = parse_mountinfo(ctr.ok(bundle, "cat /proc/self/mountinfo", cgroup_path=own_cgroup))
+    m = find_mount(mi, "/sys/fs/cgroup")
+    assert m["fstype"] == "cgroup2"
+    assert m["root"] == "/" + os.path.basename(own_cgroup)
+    assert {"ro", "nosuid", "noexec", "nodev"} <= m["opts"]
