@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
 	bool terminal;
 	spec_console_size *console_size;
-	spec_user user; /* required on Linux */
+	spec_user user; /* absent in JSON = uid 0, gid 0, as runc */
 	spec_strv args;
 	char *command_line; /* Windows only */
 	spec_strv env;
@@ -314,6 +314,14 @@ int spec_config_load(const char *path, const char *label, spec_config **out,
 int spec_process_parse(const char *json, size_t len, const char *label,
 		       spec_process **out, lv_error **err);
 
+/* Reads a process document from a file (at most 64 MiB). */
+int spec_process_load(const char *path, const char *label, spec_process **out,
+		      lv_error **err);
+/* Writes a process document, indented like the config. */
+int spec_process_write(const spec_process *proc, char **json, size_t *len,
+		       lv_error **err);
+bool spec_process_equal(const spec_process *a, const spec_process *b);
+
 /* Writes the config as indented JSON (the format `lieve spec` prints).
  * The returned buffer is NUL-terminated and owned by the caller. */
 int spec_config_write(const spec_config *cfg, char **json, size_t *len,
@@ -330,9 +338,12 @@ static inline void spec_process_freep(spec_process **p) { spec_process_free(*p);
 bool spec_config_equal(const spec_config *a, const spec_config *b);
 
 /* The default configuration `lieve spec` writes (runc's defaults).
- * `rootless` adds a user namespace mapping the caller's ids and drops what an
- * unprivileged user cannot do, as `runc spec --rootless` does. */
-int spec_config_default(bool rootless, spec_config **out, lv_error **err);
+ * `rootless` adds a user namespace mapping uid/gid (the caller's ids: spec/
+ * makes no syscalls, so the caller passes getuid()/getgid()) to root and drops
+ * what an unprivileged user cannot do, as `runc spec --rootless` does.
+ * uid and gid are ignored when rootless is false. */
+int spec_config_default(bool rootless, uint32_t uid, uint32_t gid, spec_config **out,
+			lv_error **err);
 
 /* Enum names as they appear in JSON, for messages and writers. */
 const char *spec_ns_type_name(int type);

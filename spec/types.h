@@ -38,7 +38,9 @@ typedef struct {
 	char *value;
 } spec_kv;
 
-/* A JSON object of string values, in document order. */
+/* A JSON object of string values, in document order.  A key repeated in
+ * the document appears twice; spec_map_get returns the last, and consumers
+ * applying entries in order get the same "last wins" result as runc. */
 typedef struct {
 	spec_kv *v;
 	size_t n;
@@ -50,7 +52,7 @@ typedef struct {
 		size_t n;                                                      \
 	}
 
-/* Looks a key up in a map; NULL when absent. */
+/* Looks a key up in a map (the last of duplicates); NULL when absent. */
 const char *spec_map_get(const spec_map *m, const char *key);
 
 #endif

@@ -93,6 +93,7 @@ int lv_container_status(const char *root, const char *id, const char **status,
 typedef struct {
 	char *id, *status, *bundle, *created, *owner;
 	int64_t pid; /* 0 when stopped */
+	char *rootfs; /* for `list --format json`, as runc prints it */
 } lv_summary;
 int lv_list(const lv_context *ctx, lv_summary **items, size_t *n, lv_error **err);
 void lv_summaries_free(lv_summary *items, size_t n);
@@ -109,6 +110,14 @@ int lv_update(const lv_context *ctx, const char *id, const char *resources_json,
 /* `events --stats`: one stats object in runc's events format. */
 int lv_stats_json(const lv_context *ctx, const char *id, char **json,
 		  lv_error **err);
+
+/* `events`: calls `fn` with one JSON line per event, in runc's format:
+ * {"type":"stats",...} every interval and {"type":"oom","id":...} whenever
+ * the OOM killer acted in the container's cgroup, until the container stops
+ * or `fn` returns < 0. */
+typedef int (*lv_event_fn)(const char *json, void *data);
+int lv_events(const lv_context *ctx, const char *id, long long interval_ns,
+	      lv_event_fn fn, void *data, lv_error **err);
 
 /* Parses a signal given as a name ("KILL", "SIGKILL", "sigterm") or number. */
 int lv_parse_signal(const char *s, int *sig, lv_error **err);

@@ -16,7 +16,8 @@
 #include "src/error.h"
 #include "spec/types.h"
 
-#define LV_ID_MAX 1024
+/* A container directory is named by its id, so an id is one file name. */
+#define LV_ID_MAX 255
 
 /* What lieve remembers of a container between commands. */
 typedef struct {
@@ -72,6 +73,13 @@ int lv_store_write_file(lv_store_handle *h, const char *name, const void *data,
 
 /* Lists container ids under ROOT, sorted.  A missing ROOT is an empty list. */
 int lv_store_list(const char *root, char ***ids, lv_error **err);
+
+/* Reads a container's record without taking its lock (state, list, status
+ * never wait for a command in progress: records are replaced atomically).
+ * A missing container is `container "ID" does not exist` (ENOENT).
+ * With exec_fifo != NULL, tells whether ROOT/ID/exec.fifo exists. */
+int lv_store_peek_record(const char *root, const char *id, lv_record **out,
+			 bool *exec_fifo, lv_error **err);
 
 /* Writes any file atomically (temp file in the same directory + rename),
  * used for --pid-file as runc does. */

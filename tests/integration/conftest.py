@@ -4,15 +4,46 @@ Every test gets its own state root (--root) and bundle; teardown force-deletes
 whatever containers are left and removes the directories, even when the test
 failed.  The runtime under test is $LIEVE_TEST_RUNTIME (default: the lieve we
 just built), so a test can be checked against runc: LIEVE_TEST_RUNTIME=runc.
+Run it with tests/run-integration.sh (private mount namespace, Debian's pytest).
+
+Fixtures
+  runtime          Runtime: runtime(*args) -> CompletedProcess (stdout/stderr text,
+                   collected through files so detached containers cannot hang it);
+                   .run(bundle), .create(bundle, *flags) -> id, .started(bundle) ->
+                   (id, host pid), .state/.status(id), .ok(*args), .wait_status(id, s),
+                   .new_id(), .cmd(*args) for Popen, .is_runc for runc-1.1 branches.
+  bundle           Bundle with a private copy of the busybox rootfs and runc's
+                   default config: edit .config, then .write().
+  busybox_rootfs   the shared (session) rootfs; copy it, never modify it.
+  default_config() runc `spec` defaults.
+  host_snapshot    autouse: after each test, fails on a leftover mount, process
+                   (we are a subreaper: detached containers stay visible) or
+                   cgroup named after one of the test's ids, and undoes them.
+                   snap.problems(cleanup=False) checks mid-test.
+  console_socket   ConsoleReceiver (lib/console.py): .path for --console-socket,
+                   .master(), .write(s), .read_until(s).
+  hooks            HookRecorder (lib/hooks.py) on `bundle`: .add(kind, args=,
+                   env=, then=, timeout=), .records(), .names().
+Helpers: lib/proc.py (/proc of container processes, wait_for polling),
+lib/host.py (assert_nothing_left, cgroups_named), lib/util.py (sh, add_caps,
+set_namespace, json_log_errors).
 """
 import copy
 import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 import uuid
 
 import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import proc, reaper  # noqa: E402
+from lib.console import ConsoleReceiver  # noqa: E402
+from lib.hooks import HookRecorder  # noqa: E402
+from lib.host import HostSnapshot  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUSYBOX = "/bin/busybox"
@@ -116,12 +147,25 @@ def bundle(tmp_path, busybox_rootfs):
 
 
 class Runtime:
-    """Runs the runtime binary with a private --root; remembers ids for cleanup."""
+    """Runs the runtime binary with a private --root; remembers ids for cleanup.
+
+    Output is collected through temporary files, not pipes: a created or
+    detached container inherits the runtime's stdio, and a pipe it holds open
+    would make waiting for EOF hang."""
 
     def __init__(self, binary, root):
         self.binary = binary
         self.root = root
         self.ids = set()
+
+    @property
+    def name(self):
+        """"runc", "crun" or "lieve": for the few places where runc 1.1 differs."""
+        return os.path.basename(self.binary)
+
+    @property
+    def is_runc(self):
+        return self.name == "runc"
 
     def cmd(self, *args, log=None, log_format=None):
         c = [self.binary, "--root", str(self.root)]
@@ -132,8 +176,18 @@ class Runtime:
         return c + [str(a) for a in args]
 
     def __call__(self, *args, input=None, timeout=30, log=None, log_format=None, **kw):
-        return subprocess.run(self.cmd(*args, log=log, log_format=log_format), input=input,
-                              capture_output=True, text=True, timeout=timeout, **kw)
+        c = self.cmd(*args, log=log, log_format=log_format)
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            kw.setdefault("stdout", out)
+            kw.setdefault("stderr", err)
+            if input is None and "stdin" not in kw:
+                kw["stdin"] = subprocess.DEVNULL
+            r = subprocess.run(c, input=input, text=True, timeout=timeout, **kw)
+            out.seek(0)
+            err.seek(0)
+            r.stdout = out.read() if kw["stdout"] is out else None
+            r.stderr = err.read() if kw["stderr"] is err else None
+        return r
 
     def new_id(self):
         cid = "t-" + uuid.uuid4().hex[:12]
@@ -150,9 +204,39 @@ class Runtime:
         assert r.returncode == 0, r.stderr
         return json.loads(r.stdout)
 
+    def status(self, cid):
+        return self.state(cid)["status"]
+
+    def ok(self, *args, **kw):
+        """Run a subcommand that must succeed; return its result."""
+        r = self(*args, **kw)
+        assert r.returncode == 0, f"{' '.join(map(str, args))} failed ({r.returncode}): {r.stderr}"
+        return r
+
+    def create(self, bundle, *extra, cid=None, **kw):
+        """`create` that must succeed; returns the id."""
+        cid = cid or self.new_id()
+        self.ids.add(cid)
+        self.ok("create", "--bundle", bundle.path, *extra, cid, **kw)
+        return cid
+
+    def started(self, bundle, *extra, **kw):
+        """create + start: returns (id, host pid of the container's init)."""
+        cid = self.create(bundle, *extra, **kw)
+        self.ok("start", cid)
+        return cid, self.state(cid)["pid"]
+
+    def wait_status(self, cid, status, timeout=5.0):
+        return proc.wait_for(lambda: self.status(cid) == status, timeout,
+                             what=f"{cid} to be {status}")
+
     def cleanup(self):
         for cid in sorted(self.ids):
-            subprocess.run(self.cmd("delete", "--force", cid), capture_output=True, timeout=30)
+            subprocess.run(self.cmd("delete", "--force", cid), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+
+
+_RUNTIMES = []
 
 
 @pytest.fixture
@@ -160,8 +244,50 @@ def runtime(tmp_path):
     root = tmp_path / "state"
     root.mkdir()
     rt = Runtime(runtime_binary(), root)
+    _RUNTIMES.append(rt)
     yield rt
     rt.cleanup()
     leftovers = os.listdir(root) if root.exists() else []
     shutil.rmtree(root, ignore_errors=True)
     assert not leftovers, f"state left behind under --root: {leftovers}"
+
+
+# --- host hygiene -----------------------------------------------------------
+
+def pytest_configure(config):
+    # Subreaper + reaper thread: see lib/reaper.py.
+    reaper.start()
+
+
+@pytest.fixture(autouse=True)
+def host_snapshot():
+    """Fails the test (at teardown) if it left a mount, a process, or a cgroup
+    named after one of its container ids; state dirs are checked by `runtime`.
+    Autouse and set up first, so it checks after every other fixture's
+    cleanup.  Tests call snap.problems(cleanup=False) to check mid-test."""
+    before = len(_RUNTIMES)
+    snap = HostSnapshot(lambda: {c for rt in _RUNTIMES[before:] for c in rt.ids})
+    yield snap
+    problems = snap.problems()
+    assert not problems, "; ".join(problems)
+
+
+# --- fixtures for tests ------------------------------------------------------
+
+@pytest.fixture
+def console_socket():
+    """A ConsoleReceiver: pass .path as --console-socket; .master() is the pty."""
+    c = ConsoleReceiver()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def hooks(bundle):
+    """A HookRecorder on `bundle`: hooks.add(kind, ...); bundle.write(); hooks.records()."""
+    return HookRecorder(bundle)
+
+
+@pytest.fixture
+def is_runc(runtime):
+    return runtime.is_runc

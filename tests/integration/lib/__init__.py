@@ -1,0 +1,1 @@
+"""Helpers for the integration suite (imported as `lib.<module>`)."""
