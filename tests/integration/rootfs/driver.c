@@ -26,7 +26,6 @@
 #include "spec/config.h"
 #include "src/error.h"
 #include "src/rootfs/rootfs.h"
-#include "tests/integration/rootfs/driver.h"
 
 extern char **environ;
 
@@ -186,7 +185,6 @@ int main(int argc, char **argv)
 	rootfs_options opts = { .new_mount_ns = true };
 	bool want_console = false;
 	int i = 1;
-	char errbuf[512] = "";
 	lv_error *err = NULL;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -205,9 +203,13 @@ int main(int argc, char **argv)
 	char *path;
 	if (asprintf(&path, "%s/config.json", bundle) < 0)
 		return 1;
-	spec_config *cfg = driver_load_config(path, errbuf, sizeof(errbuf));
-	if (!cfg || !cfg->process) {
-		fprintf(stderr, "config.json: %s\n", cfg ? "no process" : errbuf);
+	spec_config *cfg = NULL;
+	if (spec_config_load(path, "config.json", &cfg, &err) < 0) {
+		fprintf(stderr, "%s\n", err->msg);
+		return 1;
+	}
+	if (!cfg->process) {
+		fprintf(stderr, "config.json: no process\n");
 		return 1;
 	}
 	opts.userns = has_ns(cfg, SPEC_NS_USER);
@@ -288,5 +290,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rootfs_plan_free(plan);
+	spec_config_free(cfg);
+	free(path);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
