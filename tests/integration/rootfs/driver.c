@@ -1,5 +1,6 @@
-/* rootfs-driver: a minimal stand-in for `lieve run`, for the rootfs tests
- * until the lifecycle is merged.
+/* rootfs-driver: the rootfs API alone, a minimal stand-in for `lieve run`,
+ * for rootfs tests of what the lifecycle does not call (yet) and for running
+ * the whole rootfs suite without it (LIEVE_ROOTFS_DRIVER=1).
  *
  *   rootfs-driver [--no-pivot] [--console] [--cgroup-path DIR] BUNDLE
  *
