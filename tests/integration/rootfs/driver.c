@@ -219,6 +219,9 @@ int main(int argc, char **argv)
 	rootfs_plan *plan;
 	if (rootfs_plan_build(cfg, bundle, &opts, &plan, &err) < 0) {
 		fprintf(stderr, "%s\n", err->msg);
+		lv_err_free(err);
+		spec_config_free(cfg);
+		free(path);
 		return 1;
 	}
 	int console_fd = want_console ? open_console() : -1;
@@ -286,12 +289,14 @@ int main(int argc, char **argv)
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (r == 1) {
+	if (r == 1)
 		fprintf(stderr, "%s\n", child_err->msg);
-		return 1;
-	}
+	lv_err_free(child_err);
+	lv_err_free(err);
 	rootfs_plan_free(plan);
 	spec_config_free(cfg);
 	free(path);
+	if (r == 1)
+		return 1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
