@@ -29,8 +29,8 @@ grep -q '^Ok:' "$build/unit.log" || m_fail=$((m_fail + 1))
 count "$u_ok" $((u_fail + m_fail))
 
 echo "=== integration tests (pytest, root, private mount namespace)"
-LIEVE_BIN="$repo/$build/cli/lieve" tests/run-integration.sh -q -p no:cacheprovider 2>&1 |
-	tee "$build/integration.log" | tail -n 25
+LIEVE_BIN="$repo/$build/cli/lieve" tests/run-integration.sh -q -rfE -p no:cacheprovider 2>&1 |
+	tee "$build/integration.log"
 i_ok=$(grep -Eo '[0-9]+ passed' "$build/integration.log" | tail -1 | grep -Eo '[0-9]+')
 i_fail=$(grep -Eo '[0-9]+ (failed|error|errors)' "$build/integration.log" | awk '{n += $1} END {print n + 0}')
 [ -n "$i_ok" ] || i_fail=$((i_fail + 1))

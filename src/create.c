@@ -18,6 +18,7 @@
 #include "src/console.h"
 #include "src/container.h"
 #include "src/hooks.h"
+#include "src/log.h"
 #include "src/status.h"
 #include "src/sync.h"
 #include "src/util/cleanup.h"
@@ -156,9 +157,15 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
 		return -1;
-	if (c->cfg->linux_ && c->cfg->linux_->seccomp &&
-	    sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
-		return -1;
+	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
+		lv_warn("%s", *w);
+	if (c->cfg->linux_ && c->cfg->linux_->seccomp) {
+		if (sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
+			return -1;
+		size_t n = 0;
+		sc_filter_program(c->seccomp, &n);
+		lv_debug("seccomp: compiled linux.seccomp into %zu BPF instructions", n);
+	}
 	return 0;
 }
 
@@ -421,6 +428,9 @@ void lv_container_abort(lv_container *c)
 	}
 	if (c->cgroup_created) {
 		lv_error *e = NULL;
+		/* A hook may have left processes in the cgroup. */
+		cg_kill(cg_plan_path(c->cg), SIGKILL, &e);
+		lv_err_freep(&e);
 		cg_destroy(cg_plan_path(c->cg), &e);
 		lv_err_free(e);
 	}

@@ -142,7 +142,8 @@ static void wait_for_start(int fifo)
 	char b;
 	while (read(fifo, &b, 1) < 0 && errno == EINTR)
 		;
-	close(fifo);
+	/* Kept open (close-on-exec): `start` waits for the last reader to go,
+	 * which is our exec of the user's program, to run poststart after it. */
 }
 
 /* After start: the last steps, in the order seccomp needs (without

@@ -19,7 +19,9 @@ Fixtures
   host_snapshot    autouse: after each test, fails on a leftover mount, process
                    (we are a subreaper: detached containers stay visible) or
                    cgroup named after one of the test's ids, and undoes them.
-                   snap.problems(cleanup=False) checks mid-test.
+                   snap.problems(cleanup=False) checks mid-test.  Session fixtures
+                   that keep a process or mount register it with
+                   lib.host.expect_process(pid) / expect_mount(path).
   console_socket   ConsoleReceiver (lib/console.py): .path for --console-socket,
                    .master(), .write(s), .read_until(s).
   hooks            HookRecorder (lib/hooks.py) on `bundle`: .add(kind, args=,
@@ -177,6 +179,7 @@ class Runtime:
 
     def __call__(self, *args, input=None, timeout=30, log=None, log_format=None, **kw):
         c = self.cmd(*args, log=log, log_format=log_format)
+        kw.pop("capture_output", None)  # always captured (unless stdout/stderr given)
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             kw.setdefault("stdout", out)
             kw.setdefault("stderr", err)
@@ -202,7 +205,10 @@ class Runtime:
     def state(self, cid):
         r = self("state", cid)
         assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            raise AssertionError(f"state {cid}: not JSON: {r.stdout!r}") from None
 
     def status(self, cid):
         return self.state(cid)["status"]
