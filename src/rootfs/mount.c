@@ -217,8 +217,16 @@ int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 		}
 	} else {
 		mnt = make_fs(m);
-		if (mnt < 0 && errno == EPERM && p->opts.userns && strcmp(m->fstype, "sysfs") == 0)
+		if (mnt < 0 && errno == EPERM && p->opts.userns && strcmp(m->fstype, "sysfs") == 0) {
 			mnt = make_sysfs_fallback();
+			/* the options hold for everything under the bound /sys */
+			if (mnt >= 0 && rootfs_setattr(mnt, rootfs_ms_to_attr(m->o.flags) &
+						       ~(uint64_t)MOUNT_ATTR__ATIME, 0, true) < 0) {
+				int saved = errno;
+				close(mnt);
+				return mount_err(m, saved, err);
+			}
+		}
 		if (mnt < 0)
 			return mount_err(m, errno, err);
 	}

@@ -89,3 +89,22 @@ def test_console(bundle, ctr):
     first, count = out.splitlines()
     assert first.startswith("/dev/console character special file 88:")
     assert count == "1"
+
+
+def test_userns_without_netns_binds_sysfs(bundle, ctr):
+    """A user namespace may not mount sysfs without its own network namespace:
+    the host's /sys is bound instead (as newer runc does), with the options
+    applied to everything under it."""
+    if is_runc():
+        pytest.skip("runc 1.1.5 fails to mount sysfs here")
+    userns(bundle)
+    bundle.config["linux"]["namespaces"] = [n for n in bundle.config["linux"]["namespaces"]
+                                            if n["type"] != "network"]
+    mounts = [line.split() for line in
+              ctr.ok(bundle, "grep -E ' /sys[ /]' /proc/self/mountinfo").splitlines()]
+    sys_ = [f for f in mounts if f[4] == "/sys"]
+    assert sys_ and "sysfs" in sys_[0], mounts
+    assert len(mounts) > 2, "the host's submounts of /sys come along"
+    for f in mounts:
+        if f[4].startswith("/sys") and f[4] != "/sys/firmware":
+            assert {"ro", "nosuid", "nodev", "noexec"} <= set(f[5].split(",")), f
