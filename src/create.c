@@ -140,12 +140,17 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (!c->ns.new_ns[SPEC_NS_MOUNT] && c->ns.join_fd[SPEC_NS_MOUNT] < 0)
 		return lv_err(err, 0, "linux.namespaces: a mount namespace is required");
+	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
+		return -1;
+	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
+		lv_warn("%s", *w);
 	c->userns = c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0;
 	rootfs_options ro = {
 		.no_pivot = o->no_pivot,
 		.userns = c->userns,
 		.cgroupns = c->ns.new_ns[SPEC_NS_CGROUP],
 		.new_mount_ns = c->ns.new_ns[SPEC_NS_MOUNT],
+		.cgroup_path = cg_plan_path(c->cg),
 	};
 	if (rootfs_plan_build(c->cfg, c->bundle, &ro, &c->rootfs, err) < 0)
 		return -1;
@@ -155,10 +160,6 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (plan_io(c, o, foreground, err) < 0)
 		return -1;
-	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
-		return -1;
-	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
-		lv_warn("%s", *w);
 	if (c->cfg->linux_ && c->cfg->linux_->seccomp) {
 		if (sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
 			return -1;
@@ -322,11 +323,36 @@ static int spawn_init(lv_container *c, lv_error **err)
 	return 0;
 }
 
+/* Idmapped mounts need privilege over the host filesystem, which init in
+ * its user namespace lacks: we make them and hand them over. */
+static int send_idmapped_mounts(lv_container *c, lv_error **err)
+{
+	if (rootfs_idmapped_count(c->rootfs) == 0)
+		return 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", c->pid);
+	_cleanup_close_ int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return lv_err(err, errno, "open \"%s\"", path);
+	_cleanup_free_ int *fds = NULL;
+	size_t n = 0;
+	if (rootfs_idmapped_open(c->rootfs, userns, &fds, &n, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0)
+			r = lv_sync_send(c->sync_parent, LV_SYNC_IDMAP_FD, fds[i], err);
+		close(fds[i]);
+	}
+	return r;
+}
+
 /* Serves init until it reports ready: id maps, runtime hooks, notify fd. */
 static int drive_init(lv_container *c, lv_error **err)
 {
 	if (c->ns.new_ns[SPEC_NS_USER]) {
 		if (ns_write_id_maps(c->pid, c->cfg->linux_, err) < 0 ||
+		    send_idmapped_mounts(c, err) < 0 ||
 		    lv_sync_send(c->sync_parent, LV_SYNC_GO, -1, err) < 0)
 			return -1;
 	}

@@ -76,8 +76,7 @@ def userns(bundle):
 
 
 # With a user namespace the runtime makes the idmapped mounts
-# (rootfs_idmapped_open/adopt): lieve's lifecycle does not call them yet, so
-# these two go through the driver.
+# (rootfs_idmapped_open) and hands them to init (rootfs_idmapped_adopt).
 
 def test_idmap_with_the_containers_user_namespace(bundle, ctr, tmp_path):
     userns(bundle)
@@ -90,7 +89,7 @@ def test_idmap_with_the_containers_user_namespace(bundle, ctr, tmp_path):
     bundle.config["mounts"].append({"destination": "/mnt/id", "type": "bind", "source": str(d),
                                     "options": ["bind", "idmap"]})
     out = ctr.ok(bundle, "cd /mnt/id && stat -c '%n %u:%g' root seven; stat -c %u /etc/passwd;"
-                 "touch new && stat -c '%n %u' new", driver=True)
+                 "touch new && stat -c '%n %u' new")
     # on-disk ids read as the container's own: root is root inside
     assert out.splitlines() == ["root 0:0", "seven 7:7", "65534", "new 0"]
     assert os.stat(d / "new").st_uid == 0
@@ -108,4 +107,4 @@ def test_idmap_own_mappings_in_a_user_namespace(bundle, ctr, tmp_path):
     m = bundle.config["mounts"][-1]
     m["uidMappings"] = [{"containerID": 0, "hostID": 100010, "size": 10}]
     m["gidMappings"] = [{"containerID": 0, "hostID": 100020, "size": 10}]
-    assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id/f", driver=True) == "13:23\n"
+    assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id/f") == "13:23\n"
