@@ -25,6 +25,7 @@ typedef struct {
 	const lv_context *ctx;
 	char *id;
 	char *bundle;         /* absolute */
+	char *owner;          /* user name of the creator, for the record */
 	char *config_raw;     /* config.json as read, stored with the state */
 	size_t config_len;
 	spec_config *cfg;

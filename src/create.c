@@ -67,6 +67,7 @@ void lv_container_free(lv_container *c)
 	spec_config_free(c->cfg);
 	free(c->config_raw);
 	free(c->bundle);
+	free(c->owner);
 	free(c->id);
 	free(c);
 }
@@ -203,9 +204,16 @@ static int write_record(lv_container *c, const char *status, lv_error **err)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	lv_format_created(&now, created);
-	struct passwd *pw = getpwuid(geteuid());
-	char owner[32];
-	snprintf(owner, sizeof(owner), "%u", geteuid());
+	/* Looked up once: NSS is not free, and the record is written three times. */
+	if (!c->owner) {
+		struct passwd *pw = getpwuid(geteuid());
+		if (pw)
+			c->owner = strdup(pw->pw_name);
+		else if (asprintf(&c->owner, "%u", geteuid()) < 0)
+			c->owner = NULL;
+		if (!c->owner)
+			return lv_err(err, ENOMEM, "container owner");
+	}
 	uint64_t start = 0;
 	if (c->pid > 0 && lv_proc_start_time(c->pid, &start, NULL) < 0)
 		return lv_err(err, errno, "read the start time of pid %d", c->pid);
@@ -214,7 +222,7 @@ static int write_record(lv_container *c, const char *status, lv_error **err)
 		.bundle = c->bundle,
 		.rootfs = (char *)rootfs_plan_path(c->rootfs),
 		.created = created,
-		.owner = pw ? pw->pw_name : owner,
+		.owner = c->owner,
 		.status = (char *)status,
 		.pid = c->pid,
 		.pid_start_time = start,
