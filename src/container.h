@@ -17,6 +17,9 @@
 #include "src/store.h"
 
 #define LV_CONFIG_FILE "config.json"
+/* What later commands need of the config (process, hooks): exec must not
+ * parse a large seccomp profile again just to read process defaults. */
+#define LV_RUNTIME_FILE "runtime.json"
 #define LV_FIFO_FILE "exec.fifo"
 #define LV_SECCOMP_FILE "seccomp.bpf"
 
@@ -26,8 +29,6 @@ typedef struct {
 	char *id;
 	char *bundle;         /* absolute */
 	char *owner;          /* user name of the creator, for the record */
-	char *config_raw;     /* config.json as read, stored with the state */
-	size_t config_len;
 	spec_config *cfg;
 	ns_plan ns;
 	rootfs_plan *rootfs;

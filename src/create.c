@@ -65,7 +65,6 @@ void lv_container_free(lv_container *c)
 	cg_plan_free(c->cg);
 	sc_filter_free(c->seccomp);
 	spec_config_free(c->cfg);
-	free(c->config_raw);
 	free(c->bundle);
 	free(c->owner);
 	free(c->id);
@@ -123,9 +122,11 @@ static int load_config(lv_container *c, lv_error **err)
 	_cleanup_free_ char *path = NULL;
 	if (asprintf(&path, "%s/%s", c->bundle, LV_CONFIG_FILE) < 0)
 		return lv_err(err, ENOMEM, "config.json");
-	if (lv_read_file(path, &c->config_raw, &c->config_len, CONFIG_MAX, err) < 0)
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	if (lv_read_file(path, &raw, &len, CONFIG_MAX, err) < 0)
 		return -1;
-	if (spec_config_parse(c->config_raw, c->config_len, LV_CONFIG_FILE, &c->cfg, err) < 0)
+	if (spec_config_parse(raw, len, LV_CONFIG_FILE, &c->cfg, err) < 0)
 		return -1;
 	if (!c->cfg->process)
 		return lv_err(err, 0, "config.json: process: missing required property");
@@ -390,12 +391,26 @@ static int drive_init(lv_container *c, lv_error **err)
 	}
 }
 
+static int write_runtime_doc(lv_container *c, lv_error **err)
+{
+	spec_config doc = {
+		.oci_version = c->cfg->oci_version,
+		.process = c->cfg->process,
+		.hooks = c->cfg->hooks,
+	};
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	if (spec_config_write(&doc, &json, &len, err) < 0)
+		return -1;
+	return lv_store_write_file(&c->store, LV_RUNTIME_FILE, json, len, err);
+}
+
 static int prepare_state(lv_container *c, lv_error **err)
 {
 	if (lv_store_create(c->ctx->root, c->id, &c->store, err) < 0)
 		return -1;
 	c->store_open = true;
-	if (lv_store_write_file(&c->store, LV_CONFIG_FILE, c->config_raw, c->config_len, err) < 0)
+	if (write_runtime_doc(c, err) < 0)
 		return -1;
 	if (c->seccomp) {
 		_cleanup_free_ void *bpf = NULL;
