@@ -156,13 +156,15 @@ for b in sleep sleep-seccomp; do
 	args=(-N --warmup 3 --runs "$runs")
 	for n in "${rt_names[@]}"; do
 		c=${rt_cmd[$n]}
-		$c create "bench-$b" </dev/null >/dev/null 2>&1 && $c start "bench-$b" ||
-			die "$n: cannot start the $b container"
-		ids+=("$c|bench-$b")
-		args+=(-n "$n" "$c exec bench-$b /bin/true")
+		# One id per runtime: lieve and lieve-direct share the cgroup2 tree, runc and runc-direct
+		# the v1 one, and a cgroup path defaults to the id.
+		$c create "bench-$b-$n" </dev/null >"$work/create.out" 2>&1 && $c start "bench-$b-$n" ||
+			die "$n: cannot start the $b container: $(cat "$work/create.out")"
+		ids+=("$c|bench-$b-$n")
+		args+=(-n "$n" "$c exec bench-$b-$n /bin/true")
 	done
 	hf "exec-$b" "${args[@]}"
-	for n in "${rt_names[@]}"; do ${rt_cmd[$n]} delete -f "bench-$b" >/dev/null 2>&1 || true; done
+	for n in "${rt_names[@]}"; do ${rt_cmd[$n]} delete -f "bench-$b-$n" >/dev/null 2>&1 || true; done
 done
 ids=()
 cd "$work/true"
