@@ -180,8 +180,11 @@ args=(-N --runs "$batch_runs")
 for n in "${rt_names[@]}"; do args+=(-n "$n" "bash $work/seq-$n.sh"); done
 args+=(-n floor "bash -c 'for i in \$(seq 100); do $FLOOR $work/true/rootfs /bin/true || exit 1; done'")
 hf seq100 "${args[@]}"
+printf '%s\n' "for i in \$(seq 20); do $FLOOR $work/true/rootfs /bin/true & done" \
+	'st=0; for j in $(jobs -p); do wait $j || st=1; done; exit $st' >"$work/par-floor.sh"
 args=(-N --warmup 1 --runs "$parallel_runs")
 for n in "${rt_names[@]}"; do args+=(-n "$n" "bash $work/par-$n.sh"); done
+args+=(-n floor "bash $work/par-floor.sh")
 hf par20 "${args[@]}"
 
 # --- 5. peak RSS of the runtime process, binary sizes -----------------------------------------

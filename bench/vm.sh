@@ -27,7 +27,13 @@ chmod 755 "$work/stage/init"
 (cd "$work/stage" && find . -mindepth 1 | busybox cpio -o -H newc -R 0:0 2>/dev/null) >"$work/initrd"
 
 accel=tcg cpu=${LIEVE_VM_CPU:-max}
-if grep -qw -E 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm cpu=host; fi
+if ! grep -qw -E 'vmx|svm' /proc/cpuinfo; then
+	why="the CPU shows no vmx/svm$([ -e /dev/kvm ] && echo ' (this /dev/kvm is PVM, which cannot boot a stock kernel)')"
+elif ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+	why="/dev/kvm is missing or not usable"
+else
+	accel=kvm cpu=host why="the CPU shows vmx/svm and /dev/kvm is usable"
+fi
 tsc_khz=$({ dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p;
 	s/.*tsc: Detected \([0-9.]*\) MHz processor.*/\1/p'; grep -m1 '^cpu MHz' /proc/cpuinfo |
 	sed 's/.*: //'; } | awk 'NR == 1 { printf "%d", $1 * 1000 }')
@@ -38,6 +44,7 @@ qemu=(qemu-system-x86_64 -M microvm,pit=on,pic=on,rtc=on,acpi=on -accel "$accel"
 	-serial "file:$work/console.log" -kernel "$KERNEL" -initrd "$work/initrd" -append "$cmdline")
 printf '%q ' "${qemu[@]}" >"$res/raw/vm-command.txt"
 put vm.accel "$accel"
+put vm.accel_why "$why"
 put vm.mem "$mem"
 put vm.kernel "$KVER"
 
