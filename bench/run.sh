@@ -54,8 +54,10 @@ put() { printf '%s\t%s\n' "$1" "$2" >>"$values"; }
 
 # --- cleanup: containers we made, the wrapper's mount point, the scratch directory ----------
 ids=()
+load_pid=""
 cleanup() {
 	set +e
+	[ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null && wait "$load_pid" 2>/dev/null
 	for spec in "${ids[@]+"${ids[@]}"}"; do
 		# spec: "RUNTIME-CMD...|ID"
 		eval "${spec%|*} delete -f ${spec#*|}" >/dev/null 2>&1
@@ -98,6 +100,9 @@ CRUN=$(command -v crun) RUNC=$(command -v runc)
 	echo "busybox: $(busybox | head -n1)"
 } >"$res/machine.txt"
 cat "$res/machine.txt" >&2
+# The 1-minute load average every 5 s while the benchmark runs (other work skews every figure).
+while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done >"$res/raw/load.txt" &
+load_pid=$!
 
 # --- bundles ----------------------------------------------------------------------------------
 . "$here/bundle.sh"
@@ -232,7 +237,12 @@ if [ $vm = 1 ]; then
 	"$here/vm.sh" "$work/vm" "$res" "$values" || say "the VM measurement failed (see raw/vm.log)"
 fi
 
+{ kill "$load_pid" && wait "$load_pid"; } 2>/dev/null || true
+load_pid=""
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$res/machine.txt"
+echo "load during (1-min average, sampled every 5 s): $(awk '{ s += $1; if ($1 > m) m = $1 }
+	END { if (NR) printf "mean %.2f, max %.2f, %d samples", s / NR, m, NR }' "$res/raw/load.txt")" \
+	>>"$res/machine.txt"
 python3 "$here/report.py" "$res"
 say "results in $res (results.md, chart.svg)"
 cat "$res/results.md"
