@@ -95,6 +95,22 @@ if bench["vm"] or "vm.accel" in values:
     w(f"| VM ({values.get('vm.accel', '?').upper()}, {values.get('vm.mem', '?')} MiB) | "
       f"{ms('vm', 'vm')} | | | | | |")
 w("")
+w("CPU time (user + system of the whole process tree, hyperfine's mean, ms): less sensitive to")
+w("other load than wall time; wall time minus CPU time is waiting (disk, RCU grace periods, the")
+w("child).\n")
+w("| runtime | run /bin/true | create+start+delete | exec /bin/true | exec, 300-rule seccomp |")
+w("|---|---|---|---|---|")
+
+
+def cpu(b, rt):
+    r = bench[b].get(rt)
+    return f"{1000 * (r['user'] + r['system']):.1f}" if r else "–"
+
+
+for rt in RUNTIMES:
+    w(f"| {rt} | {cpu('run', rt)} | {cpu('create-start-delete', rt)} | {cpu('exec-sleep', rt)} | "
+      f"{cpu('exec-sleep-seccomp', rt)} |")
+w("")
 w("## Memory and size\n")
 w("Runtime peak RSS: `/usr/bin/time` max RSS of the `run /bin/true` process tree on this host")
 w("(median of 5). memory.peak: the container cgroup's peak after `run /bin/true`, and the smallest")
