@@ -83,7 +83,9 @@ w("All runtimes run the same busybox-static bundle (`runc spec` config, ociVersi
 w("namespaces, read-only root) under the same wrapper `nsw` (a private mount namespace in which")
 w("the host's hybrid cgroup2 mount is moved aside, so that crun accepts this host); `-direct` rows")
 w("are lieve and runc without the wrapper. `floor` is bench/floor.c: clone with the same")
-w("namespaces + pivot_root + exec, nothing else. Times: hyperfine medians in ms, IQR in brackets.\n")
+w("namespaces + pivot_root + exec, nothing else. Times: medians in ms, IQR in brackets, of all")
+w("runs of a command over hyperfine rounds run one after another with the command order reversed")
+w("every other round (the load of a shared machine comes in bursts). Batch rows in seconds.\n")
 w("## Start time\n")
 w("| runtime | run /bin/true | create+start+delete | exec /bin/true | exec, 300-rule seccomp | "
   "100 in sequence (s) | 20 at once (s) |")

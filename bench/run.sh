@@ -12,7 +12,8 @@ usage: $0 [options]
 Builds lieve in release mode (build-release/, LTO, stripped copy) and measures it against
 Debian's crun and runc, a minimal clone+pivot_root+exec program (the floor) and a qemu VM.
 Writes bench/results/<UTC timestamp>/ (results.md, chart.svg, raw data). As root.
-  --runs N       hyperfine runs per single-container benchmark (default 30, at least 30 counts)
+  --runs N       runs per single-container benchmark (default 30; at least 30 counts)
+  --rounds N     hyperfine rounds they are split into, command order alternating (default 3)
   --quick        10 runs, fewer repetitions of the batch benchmarks (a smoke run, not a result)
   --no-guest     skip the cgroup v2 guest (memory.peak, smallest memory.max)
   --no-vm        skip the VM comparison
@@ -21,11 +22,12 @@ Writes bench/results/<UTC timestamp>/ (results.md, chart.svg, raw data). As root
 EOF
 }
 
-runs=30 batch_runs=3 parallel_runs=5 guest=1 vm=1 setup=1 out=""
+runs=30 rounds=3 batch_runs=3 parallel_runs=6 guest=1 vm=1 setup=1 out=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
-	--quick) runs=10 batch_runs=1 parallel_runs=2; shift ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--quick) runs=10 rounds=2 batch_runs=1 parallel_runs=2; shift ;;
 	--no-guest) guest=0; shift ;;
 	--no-vm) vm=0; shift ;;
 	--no-setup) setup=0; shift ;;
@@ -140,25 +142,51 @@ hf() { # hf NAME ARGS...: hyperfine with its JSON kept as raw/NAME.json
 	hyperfine --style basic --export-json "$res/raw/$name.json" "$@" >"$res/raw/$name.txt" 2>&1 ||
 		die "hyperfine $name failed: $(tail -n 5 "$res/raw/$name.txt")"
 }
+# hf_rounds NAME RUNS [HYPERFINE-OPTION...] -- LABEL CMD [LABEL CMD...]: RUNS runs of each CMD
+# in $rounds hyperfine rounds, the order of the commands reversed every other round, merged
+# into raw/NAME.json. On a shared machine the load comes in bursts of seconds to minutes: one
+# long hyperfine per command lets a burst land on one runtime only.
+hf_rounds() {
+	local name=$1 total=$2 r i per files=() opts=() pairs=() list=()
+	shift 2
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	pairs=("$@")
+	per=$(((total + rounds - 1) / rounds))
+	say "hyperfine: $name ($rounds rounds of $per runs)"
+	for ((r = 1; r <= rounds; r++)); do
+		list=()
+		if ((r % 2)); then
+			for ((i = 0; i < ${#pairs[@]}; i += 2)); do list+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+		else
+			for ((i = ${#pairs[@]} - 2; i >= 0; i -= 2)); do list+=(-n "${pairs[i]}" "${pairs[i + 1]}"); done
+		fi
+		hyperfine --style basic "${opts[@]}" --runs "$per" --export-json "$res/raw/$name.r$r.json" \
+			"${list[@]}" >"$res/raw/$name.r$r.txt" 2>&1 ||
+			die "hyperfine $name failed: $(tail -n 5 "$res/raw/$name.r$r.txt")"
+		files+=("$res/raw/$name.r$r.json")
+	done
+	python3 "$here/hfmerge.py" "$res/raw/$name.json" "${files[@]}"
+}
 
 # --- 1. run /bin/true -------------------------------------------------------------------------
-args=(-N --warmup 3 --runs "$runs" -n floor "$FLOOR $work/true/rootfs /bin/true")
-for n in "${rt_names[@]}"; do args+=(-n "$n" "${rt_cmd[$n]} run bench-run"); done
-hf run "${args[@]}"
+args=(floor "$FLOOR $work/true/rootfs /bin/true")
+for n in "${rt_names[@]}"; do args+=("$n" "${rt_cmd[$n]} run bench-run"); done
+hf_rounds run "$runs" -N --warmup 2 -- "${args[@]}"
 
 # --- 2. create + start + delete, three commands -------------------------------------------------
 # The container is /bin/true: delete waits for nothing, -f covers a process not yet gone.
-args=(--warmup 3 --runs "$runs")
+args=()
 for n in "${rt_names[@]}"; do
 	c=${rt_cmd[$n]}
-	args+=(-n "$n" "$c create bench-csd </dev/null && $c start bench-csd && $c delete -f bench-csd")
+	args+=("$n" "$c create bench-csd </dev/null && $c start bench-csd && $c delete -f bench-csd")
 done
-hf create-start-delete "${args[@]}"
+hf_rounds create-start-delete "$runs" --warmup 2 -- "${args[@]}"
 
 # --- 3. exec /bin/true into a running container, without and with the 300-rule profile --------
 for b in sleep sleep-seccomp; do
 	cd "$work/$b"
-	args=(-N --warmup 3 --runs "$runs")
+	args=()
 	for n in "${rt_names[@]}"; do
 		c=${rt_cmd[$n]}
 		# One id per runtime: lieve and lieve-direct share the cgroup2 tree, runc and runc-direct
@@ -166,9 +194,9 @@ for b in sleep sleep-seccomp; do
 		$c create "bench-$b-$n" </dev/null >"$work/create.out" 2>&1 && $c start "bench-$b-$n" ||
 			die "$n: cannot start the $b container: $(cat "$work/create.out")"
 		ids+=("$c|bench-$b-$n")
-		args+=(-n "$n" "$c exec bench-$b-$n /bin/true")
+		args+=("$n" "$c exec bench-$b-$n /bin/true")
 	done
-	hf "exec-$b" "${args[@]}"
+	hf_rounds "exec-$b" "$runs" -N --warmup 2 -- "${args[@]}"
 	for n in "${rt_names[@]}"; do ${rt_cmd[$n]} delete -f "bench-$b-$n" >/dev/null 2>&1 || true; done
 done
 ids=()
@@ -181,16 +209,16 @@ for n in "${rt_names[@]}"; do
 	printf '%s\n' "for i in \$(seq 20); do $(printf '%s' "${rt_cmd[$n]}") run bench-par-\$i & done" \
 		'st=0; for j in $(jobs -p); do wait $j || st=1; done; exit $st' >"$work/par-$n.sh"
 done
-args=(-N --runs "$batch_runs")
-for n in "${rt_names[@]}"; do args+=(-n "$n" "bash $work/seq-$n.sh"); done
-args+=(-n floor "bash -c 'for i in \$(seq 100); do $FLOOR $work/true/rootfs /bin/true || exit 1; done'")
-hf seq100 "${args[@]}"
+args=()
+for n in "${rt_names[@]}"; do args+=("$n" "bash $work/seq-$n.sh"); done
+args+=(floor "bash -c 'for i in \$(seq 100); do $FLOOR $work/true/rootfs /bin/true || exit 1; done'")
+hf_rounds seq100 "$batch_runs" -N -- "${args[@]}"
 printf '%s\n' "for i in \$(seq 20); do $FLOOR $work/true/rootfs /bin/true & done" \
 	'st=0; for j in $(jobs -p); do wait $j || st=1; done; exit $st' >"$work/par-floor.sh"
-args=(-N --warmup 1 --runs "$parallel_runs")
-for n in "${rt_names[@]}"; do args+=(-n "$n" "bash $work/par-$n.sh"); done
-args+=(-n floor "bash $work/par-floor.sh")
-hf par20 "${args[@]}"
+args=()
+for n in "${rt_names[@]}"; do args+=("$n" "bash $work/par-$n.sh"); done
+args+=(floor "bash $work/par-floor.sh")
+hf_rounds par20 "$parallel_runs" -N --warmup 1 -- "${args[@]}"
 
 # --- 5. peak RSS of the runtime process, binary sizes -----------------------------------------
 say "peak RSS (/usr/bin/time), binary sizes"
