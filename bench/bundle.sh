@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # bench_bundle DIR [--seccomp FILE] [--memory BYTES] [--cgroups-path PATH] [-- ARG...]
 # An OCI bundle for the benchmark, the same for every runtime: DIR/rootfs is busybox-static
 # with its applets as symlinks, DIR/config.json what `runc spec` writes (no terminal, no ambient

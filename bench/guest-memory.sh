@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034,SC2164,SC2044
 # Memory figures that need pure cgroup v2, run in the tests/vm guest by bench/run.sh, which
 # pastes lib.sh's sourcing and bench/bundle.sh in front of this file. Prints "BENCH KEY VALUE"
 # lines: the container cgroup's memory.peak after `run /bin/true` (median of 3, bytes), whether

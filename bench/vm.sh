@@ -39,6 +39,7 @@ tsc_khz=$({ dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibra
 	sed 's/.*: //'; } | awk 'NR == 1 { printf "%d", $1 * 1000 }')
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init tsc_early_khz=$tsc_khz tsc=reliable"
 cmdline="$cmdline mitigations=off 8250.nr_uarts=1 pci=off cryptomgr.notests"
+# shellcheck disable=SC2054
 qemu=(qemu-system-x86_64 -M microvm,pit=on,pic=on,rtc=on,acpi=on -accel "$accel" -cpu "$cpu"
 	-smp 1 -m "$mem" -nodefaults -no-user-config -display none -no-reboot
 	-serial "file:$work/console.log" -kernel "$KERNEL" -initrd "$work/initrd" -append "$cmdline")
