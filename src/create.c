@@ -491,13 +491,6 @@ void lv_container_abort(lv_container *c)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, lv_error **err)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	return lv_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
 int lv_create(const lv_context *ctx, const lv_create_opts *o, lv_error **err)
 {
 	lv_create_opts co = *o;
@@ -507,7 +500,7 @@ int lv_create(const lv_context *ctx, const lv_create_opts *o, lv_error **err)
 		return -1;
 	int r = lv_container_spawn(c, o->console_socket, err);
 	if (r == 0 && o->pid_file)
-		r = write_pid_file(o->pid_file, c->pid, err);
+		r = lv_write_pid_file(o->pid_file, c->pid, err);
 	if (r < 0)
 		lv_container_abort(c);
 	lv_container_free(c);
