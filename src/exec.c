@@ -194,7 +194,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *j)
 	    lv_console_setup(j->console_sock, j->proc->console_height, j->proc->console_width,
 			     false, &e) < 0)
 		goto fail;
-	if (proc_apply_privileged(j->proc, &e) < 0 || proc_resolve_in_container(j->proc, &e) < 0)
+	if (proc_apply_privileged(j->proc, &e) < 0 || proc_resolve_in_container(j->proc, false, &e) < 0)
 		goto fail;
 	if (j->seccomp && !j->proc->no_new_privileges && sc_install(j->seccomp, NULL, &e) < 0)
 		goto fail;

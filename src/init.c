@@ -140,7 +140,7 @@ static int setup_rootfs(lv_container *c, lv_error **err)
 
 static int setup_process(lv_container *c, lv_error **err)
 {
-	if (proc_apply_privileged(c->proc, err) < 0 || proc_resolve_in_container(c->proc, err) < 0)
+	if (proc_apply_privileged(c->proc, err) < 0 || proc_resolve_in_container(c->proc, true, err) < 0)
 		return -1;
 	if (!c->no_new_keyring && join_session_keyring(c->id) < 0)
 		return lv_err(err, errno, "join session keyring");

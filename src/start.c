@@ -125,6 +125,11 @@ int lv_destroy_opened(lv_opened *o, lv_error **err)
 {
 	run_warn_hooks(o, o->cfg && o->cfg->hooks ? &o->cfg->hooks->poststop : NULL, "poststop",
 		       "stopped");
+	/* Without a pid namespace of its own, the container's processes outlive
+	 * its init: end them, as runc's destroy() does, or the cgroup stays. */
+	_cleanup_error_ lv_error *ignored = NULL;
+	if (o->rec->cgroup_path)
+		cg_kill(o->rec->cgroup_path, SIGKILL, &ignored);
 	if (o->rec->cgroup_path && cg_destroy(o->rec->cgroup_path, err) < 0)
 		return -1;
 	return lv_store_remove(&o->store, err);

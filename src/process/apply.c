@@ -175,14 +175,14 @@ static int check_cwd_inside(const proc_plan *p, lv_error **err)
 	return 0;
 }
 
-int proc_resolve_in_container(proc_plan *p, lv_error **err)
+int proc_resolve_in_container(proc_plan *p, bool create_cwd, lv_error **err)
 {
 	if (add_home(p, err) < 0 || look_path(p, err) < 0)
 		return -1;
 	/* runc creates a missing working directory; an inaccessible one is
 	 * retried after the user switch. */
 	if (chdir(p->cwd) < 0) {
-		if (errno == ENOENT) {
+		if (errno == ENOENT && create_cwd) {
 			if (mkdir_p(p->cwd) < 0 || chdir(p->cwd) < 0)
 				return lv_err(err, errno, "process.cwd \"%s\"", p->cwd);
 		} else if (errno != EACCES) {

@@ -75,8 +75,9 @@ int proc_apply_privileged(const proc_plan *p, lv_error **err);
 
 /* In the child, inside the container's root: HOME from /etc/passwd when the
  * env lacks it, args[0] looked up in PATH, and the working directory.
- * A missing program is reported here, so `create` fails rather than `start`. */
-int proc_resolve_in_container(proc_plan *p, lv_error **err);
+ * A missing program is reported here, so `create` fails rather than `start`.
+ * Like runc, init creates a missing cwd (create_cwd) and exec does not. */
+int proc_resolve_in_container(proc_plan *p, bool create_cwd, lv_error **err);
 
 /* In the child: bounding set, groups, gid, uid, the capability sets,
  * ambient capabilities, no_new_privs, umask. */

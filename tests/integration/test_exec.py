@@ -181,3 +181,15 @@ def test_exec_unknown_container_fails(runtime):
     r = runtime("exec", "no-such-container", "/bin/true")
     assert r.returncode != 0
     assert "not exist" in r.stderr or "no-such-container" in r.stderr, r.stderr
+
+
+def test_exec_missing_cwd_fails(runtime, bundle):
+    """init creates a missing process.cwd (runc does); exec does not."""
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid, _ = runtime.started(bundle)
+    r = runtime("exec", "--cwd", "/nonexistent-dir", cid, "/bin/true")
+    assert r.returncode != 0
+    assert "/nonexistent-dir" in r.stderr
+    r = runtime("exec", cid, "/bin/sh", "-c", "test -e /nonexistent-dir && echo created; true")
+    assert "created" not in r.stdout

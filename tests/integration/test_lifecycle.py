@@ -402,3 +402,18 @@ def test_cli_details_like_runc(runtime, bundle, tmp_path):
     # deleting what is not there, with --force, is not an error (cleanup loops)
     assert runtime("delete", "--force", "never-existed").returncode == 0
     assert runtime("delete", "never-existed").returncode != 0
+
+
+def test_delete_ends_processes_that_outlive_init(runtime, bundle, host_snapshot):
+    """Without a pid namespace of its own, a container's processes outlive its
+    init; delete ends them (as runc's destroy does) so the cgroup can go."""
+    bundle.config["linux"]["namespaces"] = [
+        n for n in bundle.config["linux"]["namespaces"] if n["type"] != "pid"]
+    bundle.config["process"]["args"] = ["/bin/sh", "-c", "sleep 997 & exec sleep 996"]
+    bundle.write()
+    cid, pid = runtime.started(bundle)
+    runtime.ok("kill", cid, "KILL")
+    runtime.wait_status(cid, "stopped")
+    r = runtime("delete", cid)
+    assert r.returncode == 0, r.stderr
+    assert runtime("state", cid).returncode != 0
