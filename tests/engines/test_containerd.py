@@ -1,0 +1,181 @@
+"""containerd's io.containerd.runc.v2 shim driving the runtime under test
+(`ctr run --runc-binary RUNTIME`).  The shim calls
+  --root /run/containerd/runc/NS --log B/log.json --log-format json
+  create --bundle B --pid-file B/init.pid [--console-socket S] ID,
+  start, kill [--all] ID SIG, exec --process F [--console-socket S] --detach
+  --pid-file P ID, pause, resume, ps --format json ID, delete [--force] ID."""
+import os
+import re
+import uuid
+
+import pytest
+
+from conftest import PURE_V2, run, wait_for
+from lib.host import run_pty
+
+TRAP_TERM = 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done'
+
+
+def cid():
+    return "c-" + uuid.uuid4().hex[:10]
+
+
+def detached(ctd, image, *cmd, extra=()):
+    c = cid()
+    r = ctd.run("-d", *extra, image, c, *cmd)
+    assert r.returncode == 0, r.stderr
+    wait_for(lambda: ctd.task_status(c) == "RUNNING", what=f"task {c} RUNNING")
+    return c
+
+
+def test_run_rm_output_and_exit_code(ctd, image):
+    c = cid()
+    r = ctd.run("--rm", image, c, "sh", "-c", "echo out-$((6*7)); echo err >&2; exit 3")
+    assert r.returncode == 3, r.stderr
+    assert r.stdout == "out-42\n"
+    assert "err" in r.stderr
+    assert c not in ctd.ctr("containers", "ls", "-q").stdout.split()
+
+
+def test_run_rm_stdin(ctd, image):
+    # ctr never closes the task's stdin on EOF (no CloseIO): read one line
+    r = ctd.run("--rm", image, cid(), "sh", "-c", 'read l; echo "$l" | tr a-z A-Z',
+                input="hello engines\n", timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "HELLO ENGINES\n"
+
+
+def test_run_tty(ctd, image):
+    rc, out = run_pty(ctd.run_argv("--rm", "-t", image, cid(), "sh", "-c",
+                                   "tty; [ -t 0 ] && echo stdin-is-tty; exit 5"))
+    assert rc == 5, out
+    assert "/dev/pts/0" in out
+    assert "stdin-is-tty" in out
+
+
+def test_missing_entrypoint_error_surfaces(ctd, image, rt_name):
+    c = cid()
+    r = ctd.run("--rm", image, c, "/nonexistent-entrypoint")
+    assert r.returncode != 0
+    assert "OCI runtime create failed" in r.stderr
+    assert "/nonexistent-entrypoint" in r.stderr
+    assert "no such file or directory" in r.stderr.lower()
+    if rt_name == "lieve":
+        assert (f'create container "{c}": exec "/nonexistent-entrypoint": '
+                "No such file or directory") in r.stderr
+
+
+def test_detached_exec(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    r = run(ctd.exec_argv("--exec-id", "e1", c, "sh", "-c", "echo $$; id -u; pwd; exit 7"))
+    assert r.returncode == 7, r.stderr
+    pid, uid, cwd = r.stdout.split()
+    assert pid != "1" and uid == "0" and cwd == "/"
+    r = run(ctd.exec_argv("--exec-id", "e2", "--user", "1000", "--cwd", "/tmp", c,
+                          "sh", "-c", "id; pwd"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "uid=1000(user) gid=1000(user) groups=1000(user)\n/tmp\n"
+    r = run(ctd.exec_argv("--exec-id", "e3", c, "sh", "-c", 'read l; echo "$l" | tr a-z A-Z'),
+            input="piped\n", timeout=20)
+    assert (r.returncode, r.stdout) == (0, "PIPED\n"), r.stderr
+
+
+def test_exec_tty(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    rc, out = run_pty(ctd.exec_argv("-t", "--exec-id", "t1", c, "sh", "-c",
+                                    "tty; [ -t 1 ] && echo out-is-tty; exit 4"))
+    assert rc == 4, out
+    assert "/dev/pts/0" in out and "out-is-tty" in out
+
+
+def test_exec_missing_binary_error(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    r = run(ctd.exec_argv("--exec-id", "bad", c, "/no-such-binary"))
+    assert r.returncode != 0
+    assert "/no-such-binary" in r.stderr
+    assert ctd.task_status(c) == "RUNNING"
+
+
+def test_task_ps(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    pid = ctd.task_pid(c)
+    e = run(ctd.exec_argv("-d", "--exec-id", "bg", c, "sleep", "999"))
+    assert e.returncode == 0, e.stderr
+    with open(f"/proc/{pid}/status") as f:
+        assert "State" in f.read()
+
+    def pids():
+        r = ctd.ctr("task", "ps", c, check=True)
+        return [int(line.split()[0]) for line in r.stdout.splitlines()[1:] if line.strip()]
+    ps = wait_for(lambda: (lambda p: p if len(p) == 2 else None)(pids()), what="2 processes")
+    assert pid in ps
+    other = [p for p in ps if p != pid][0]
+    with open(f"/proc/{other}/cmdline", "rb") as f:
+        assert f.read().split(b"\0")[:2] == [b"sleep", b"999"]
+
+
+def test_pause_resume(ctd, image):
+    c = detached(ctd, image, "sh", "-c", "while :; do date +%s%N > /tmp/tick; sleep 0.05; done")
+    ctd.ctr("task", "pause", c, check=True)
+    assert ctd.task_status(c) == "PAUSED"
+    pid = ctd.task_pid(c)
+    with open(f"/proc/{pid}/status") as f:
+        # frozen tasks sleep in the freezer
+        assert re.search(r"State:\s+[SD]", f.read())
+    r = run(ctd.exec_argv("--exec-id", "p1", c, "cat", "/tmp/tick"))
+    assert r.returncode != 0  # no exec into a paused container
+    ctd.ctr("task", "resume", c, check=True)
+    assert ctd.task_status(c) == "RUNNING"
+    r1 = run(ctd.exec_argv("--exec-id", "r1", c, "cat", "/tmp/tick"), check=True).stdout
+    wait_for(lambda: run(ctd.exec_argv("--exec-id", "r2-" + uuid.uuid4().hex[:4], c, "cat",
+                                       "/tmp/tick")).stdout != r1, what="the loop to tick")
+
+
+def test_kill_default_signal(ctd, image):
+    c = detached(ctd, image, "sh", "-c", TRAP_TERM)
+    ctd.ctr("task", "kill", c, check=True)  # SIGTERM
+    wait_for(lambda: ctd.task_status(c) == "STOPPED", what="STOPPED")
+    r = ctd.ctr("task", "delete", c, check=True)
+    assert "42" in r.stdout + r.stderr or r.returncode == 0
+
+
+def test_kill_all(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    assert run(ctd.exec_argv("-d", "--exec-id", "bg", c, "sleep", "998")).returncode == 0
+    wait_for(lambda: len(ctd.ctr("task", "ps", c).stdout.splitlines()) == 3,
+             what="two processes")
+    pids = [int(line.split()[0]) for line in ctd.ctr("task", "ps", c).stdout.splitlines()[1:]]
+    ctd.ctr("task", "kill", "-a", "-s", "KILL", c, check=True)
+    wait_for(lambda: ctd.task_status(c) == "STOPPED", what="STOPPED")
+    wait_for(lambda: not any(os.path.exists(f"/proc/{p}/cmdline") and
+                             open(f"/proc/{p}/cmdline", "rb").read() for p in pids),
+             what="every process of the container gone")
+    ctd.ctr("task", "delete", c, check=True)
+
+
+def test_delete_force_running(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    pid = ctd.task_pid(c)
+    r = ctd.ctr("task", "delete", c)
+    assert r.returncode != 0  # a running task needs -f
+    ctd.ctr("task", "delete", "-f", c, check=True)
+    assert ctd.task_status(c) is None
+    wait_for(lambda: not os.path.exists(f"/proc/{pid}/cmdline") or
+             not open(f"/proc/{pid}/cmdline", "rb").read(), what="init gone")
+    ctd.ctr("containers", "rm", c, check=True)
+
+
+def test_metrics(ctd, image):
+    c = detached(ctd, image, "sleep", "1000")
+    r = ctd.ctr("task", "metrics", c, check=True)
+    assert c in r.stdout
+    assert "METRIC" in r.stdout and "VALUE" in r.stdout
+    assert re.search(r"(memory\.usage_in_bytes|memory\.usage)\s+\d+", r.stdout), r.stdout
+
+
+@pytest.mark.skipif(not PURE_V2, reason="needs pure cgroup v2 (tests/vm guest); this host is "
+                    "v1-hybrid with a controller-less cgroup2")
+def test_memory_limit(ctd, image):
+    r = ctd.run("--rm", "--memory-limit", str(64 << 20), image, cid(), "cat",
+                "/sys/fs/cgroup/memory.max")
+    assert (r.returncode, r.stdout) == (0, f"{64 << 20}\n"), r.stderr
