@@ -378,8 +378,11 @@ def pm(podman_engine, host, runtime_bin):
     runtime's default state directory (Podman passes no --root) must be empty."""
     yield podman_engine
     podman_engine.remove_all()
-    left = host.shadows[f"/run/{runtime_name(runtime_bin)}"].entries()
-    assert not left, f"runtime state left in /run/{runtime_name(runtime_bin)} after podman rm: {left}"
+    state = host.shadows[f"/run/{runtime_name(runtime_bin)}"]
+    left = state.entries()
+    for cid in left:  # so that one test's leftover does not fail the next ones
+        run([runtime_bin, "delete", "--force", cid])
+    assert not left, f"runtime state left in {state.path} after podman rm: {left}"
 
 
 @pytest.fixture

@@ -132,11 +132,34 @@ def test_pause_resume(ctd, image):
 
 
 def test_kill_default_signal(ctd, image):
-    c = detached(ctd, image, "sh", "-c", TRAP_TERM)
-    ctd.ctr("task", "kill", c, check=True)  # SIGTERM
+    """`ctr task kill` sends SIGTERM to init; the foreground `ctr run` exits
+    with the status the trap chose."""
+    import subprocess
+    c = cid()
+    out = ctd.dir / f"{c}.out"
+    with open(out, "w") as f:
+        p = subprocess.Popen(ctd.run_argv("--rm", image, c, "sh", "-c", TRAP_TERM),
+                             stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "ready" in out.read_text(), what="the trap to be set")
+        ctd.ctr("task", "kill", c, check=True)
+        assert p.wait(timeout=20) == 42
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert out.read_text() == "ready\ngot-term\n"
+
+
+def test_state_under_shim_root(ctd, image):
+    """The shim passes --root /run/containerd/runc/NS: the runtime keeps the
+    container's state there while it exists, and removes it on delete."""
+    c = detached(ctd, image, "sleep", "1000")
+    assert os.path.isdir(os.path.join(ctd.state_dir(), c))
+    ctd.ctr("task", "kill", "-s", "KILL", c, check=True)
     wait_for(lambda: ctd.task_status(c) == "STOPPED", what="STOPPED")
-    r = ctd.ctr("task", "delete", c, check=True)
-    assert "42" in r.stdout + r.stderr or r.returncode == 0
+    ctd.ctr("task", "delete", c, check=True)
+    assert not os.path.exists(os.path.join(ctd.state_dir(), c))
 
 
 def test_kill_all(ctd, image):
