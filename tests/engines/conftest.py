@@ -143,6 +143,7 @@ def host(tmp_path_factory, runtime_bin):
         problems.append(f"processes left after the engines stopped: {left}")
     problems += [f"cgroup left: {p}" for p in h.cgroup_leftovers()]
     hostlib.umount_all_under(str(base))
+    shutil.rmtree(base, ignore_errors=True)  # image, engines' storage and state
     for s in reversed(list(h.shadows.values())):
         s.remove()
     if problems:
@@ -262,10 +263,11 @@ class Containerd:
 
 
 @pytest.fixture(scope="session")
-def containerd_daemon(host, runtime_bin, tmp_path_factory):
+def containerd_daemon(host, runtime_bin):
     if not shutil.which("containerd"):
         pytest.fail("containerd is not installed (tests/engines/install-deps.sh)")
-    d = tmp_path_factory.mktemp("containerd")
+    d = host.base / "containerd"
+    d.mkdir()
     c = Containerd(d, runtime_bin, host)
     try:
         c.start()
@@ -307,7 +309,6 @@ tmp_dir = "{d}/libpod-tmp"
 static_dir = "{d}/storage/libpod"
 volume_path = "{d}/storage/volumes"
 runtime_supports_json = ["crun", "runc", "{name}"]
-runtime_supports_nocgroup = ["crun", "{name}"]
 
 [network]
 network_config_dir = "{d}/net"
@@ -358,12 +359,13 @@ class Podman:
 
 
 @pytest.fixture(scope="session")
-def podman_engine(host, runtime_bin, tmp_path_factory):
+def podman_engine(host, runtime_bin):
     for b in ("podman", "conmon"):
         if not shutil.which(b):
             pytest.fail(f"{b} is not installed (tests/engines/install-deps.sh)")
     host.own_cgroup("libpod_parent")
-    p = Podman(tmp_path_factory.mktemp("podman"), runtime_bin, host)
+    (host.base / "podman").mkdir()
+    p = Podman(host.base / "podman", runtime_bin, host)
     p.ok("load", "-q", "-i", host.image_archive, timeout=120)
     try:
         yield p
@@ -380,8 +382,12 @@ def pm(podman_engine, host, runtime_bin):
     podman_engine.remove_all()
     state = host.shadows[f"/run/{runtime_name(runtime_bin)}"]
     left = state.entries()
-    for cid in left:  # so that one test's leftover does not fail the next ones
-        run([runtime_bin, "delete", "--force", cid])
+    for cid in list(left):  # so that one test's leftover does not fail the next ones
+        try:
+            wait_for(lambda: run([runtime_bin, "delete", "--force", cid]).returncode == 0,
+                     timeout=10, what=f"{runtime_bin} delete --force {cid}")
+        except AssertionError as e:
+            left.append(str(e))
     assert not left, f"runtime state left in {state.path} after podman rm: {left}"
 
 
