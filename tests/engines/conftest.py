@@ -217,12 +217,12 @@ class Containerd:
     def ctr_argv(self, *args):
         return ["ctr", "-a", self.sock, "-n", self.ns, *[str(a) for a in args]]
 
-    def run_argv(self, *args):
+    def run_argv(self, *args, runtime=None):
         """`ctr run` with the runtime under test.  ctr asks for cpu.shares=1024
         unless told otherwise; on a cgroup v1-hybrid host the cgroup2 tree has
         no cpu controller, so the suite asks for no cpu resource there."""
         extra = [] if PURE_V2 else ["--cpu-shares", "0"]
-        return self.ctr_argv("run", "--runc-binary", self.runtime_bin,
+        return self.ctr_argv("run", "--runc-binary", runtime or self.runtime_bin,
                              "--fifo-dir", self.fifo_dir, *extra, *args)
 
     def run(self, *args, input=None, timeout=60, check=False):
@@ -337,11 +337,12 @@ class Podman:
                         TMPDIR=str(d / "tmp"))
         self.ids = set()
 
-    def argv(self, *args):
-        return ["podman", "--runtime", self.runtime_bin, *[str(a) for a in args]]
+    def argv(self, *args, runtime=None):
+        return ["podman", "--runtime", runtime or self.runtime_bin, *[str(a) for a in args]]
 
-    def __call__(self, *args, input=None, timeout=60, check=False):
-        return run(self.argv(*args), input=input, timeout=timeout, env=self.env, check=check)
+    def __call__(self, *args, input=None, timeout=60, check=False, runtime=None):
+        return run(self.argv(*args, runtime=runtime), input=input, timeout=timeout,
+                   env=self.env, check=check)
 
     def ok(self, *args, **kw):
         return self(*args, check=True, **kw).stdout
@@ -389,6 +390,21 @@ def pm(podman_engine, host, runtime_bin):
         except AssertionError as e:
             left.append(str(e))
     assert not left, f"runtime state left in {state.path} after podman rm: {left}"
+
+
+@pytest.fixture
+def recorded_runtime(host, runtime_bin):
+    """A wrapper with the runtime's basename (Podman matches
+    runtime_supports_json on it) that logs each command line, one a line,
+    then execs the runtime: (wrapper path, function returning the lines)."""
+    d = host.base / ("wrap-" + uuid.uuid4().hex[:6])
+    d.mkdir()
+    log = d / "calls.log"
+    log.touch()
+    w = d / runtime_name(runtime_bin)
+    w.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\nexec {runtime_bin} "$@"\n')
+    w.chmod(0o755)
+    return str(w), lambda: log.read_text().splitlines()
 
 
 @pytest.fixture
