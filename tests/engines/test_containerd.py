@@ -196,6 +196,37 @@ def test_metrics(ctd, image):
     assert re.search(r"(memory\.usage_in_bytes|memory\.usage)\s+\d+", r.stdout), r.stdout
 
 
+HOST_NETDEVS = sorted(os.listdir("/sys/class/net"))
+
+OPTIONS = [
+    ("read-only", ["--read-only"], "touch /x 2>&1; touch /tmp/y 2>&1",
+     "touch: /x: Read-only file system\ntouch: /tmp/y: Read-only file system"),
+    ("privileged", ["--privileged"], "grep CapEff /proc/self/status",
+     "CapEff:\t" + open("/proc/self/status").read().split("CapEff:\t")[1].split()[0]),
+    ("default-caps", [], "grep CapEff /proc/self/status", "CapEff:\t00000000a80425fb"),
+    ("cap-add", ["--cap-add", "CAP_SYS_ADMIN"], "grep CapEff /proc/self/status",
+     "CapEff:\t00000000a82425fb"),
+    ("cap-drop", ["--cap-drop", "CAP_CHOWN"], "chown 1 /tmp 2>&1",
+     "chown: /tmp: Operation not permitted"),
+    ("seccomp", ["--seccomp"], "grep Seccomp: /proc/self/status", "Seccomp:\t2"),
+    ("no-new-privs", [], "grep NoNewPrivs /proc/self/status", "NoNewPrivs:\t1"),
+    ("allow-new-privs", ["--allow-new-privs"], "grep NoNewPrivs /proc/self/status",
+     "NoNewPrivs:\t0"),
+    ("cwd-env", ["--cwd", "/etc", "--env", "A=b c"], 'pwd; echo "$A"', "/etc\nb c"),
+    ("bind-ro", ["--mount", "type=bind,src=/etc,dst=/hostetc,options=rbind:ro"],
+     "test -f /hostetc/hostname && touch /hostetc/x 2>&1",
+     "touch: /hostetc/x: Read-only file system"),
+    ("net-host", ["--net-host"], "ls /sys/class/net", "\n".join(HOST_NETDEVS)),
+    ("own-netns", [], "ls /sys/class/net", "lo"),
+]
+
+
+@pytest.mark.parametrize("name,flags,script,expected", OPTIONS, ids=[o[0] for o in OPTIONS])
+def test_run_options(ctd, image, name, flags, script, expected):
+    r = ctd.run("--rm", *flags, image, cid(), "sh", "-c", script)
+    assert r.stdout.strip() == expected, r.stderr
+
+
 @pytest.mark.skipif(not PURE_V2, reason="needs pure cgroup v2 (tests/vm guest); this host is "
                     "v1-hybrid with a controller-less cgroup2")
 def test_memory_limit(ctd, image):
