@@ -4,6 +4,7 @@
 # shellcheck shell=bash
 if [ "${LIEVE_SKIP_ENGINES:-0}" != 1 ]; then
 	echo "=== engines (containerd and Podman driving lieve; private mount namespace)"
+	tests/engines/install-deps.sh || echo "engines: install-deps failed" >&2
 	LIEVE_BIN="$repo/$build/cli/lieve" tests/engines/run.sh -q 2>&1 |
 		tee "$build/engines.log" | tail -n 25
 	e_ok=$(grep -Eo '[0-9]+ passed' "$build/engines.log" | tail -1 | grep -Eo '[0-9]+')
