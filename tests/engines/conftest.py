@@ -336,9 +336,16 @@ class Podman:
                         CONTAINERS_REGISTRIES_CONF=str(d / "registries.conf"),
                         TMPDIR=str(d / "tmp"))
         self.ids = set()
+        self.cgroup_parent = "lieve-engines-podman-" + uuid.uuid4().hex[:8]
+        host.own_cgroup(self.cgroup_parent)
 
     def argv(self, *args, runtime=None):
-        return ["podman", "--runtime", runtime or self.runtime_bin, *[str(a) for a in args]]
+        args = [str(a) for a in args]
+        if args and args[0] in ("run", "create"):
+            # Our own parent, not the shared /libpod_parent: conmon goes to
+            # <parent>/conmon, the container to <parent>/libpod-<id>.
+            args[1:1] = ["--cgroup-parent", "/" + self.cgroup_parent]
+        return ["podman", "--runtime", runtime or self.runtime_bin, *args]
 
     def __call__(self, *args, input=None, timeout=60, check=False, runtime=None):
         return run(self.argv(*args, runtime=runtime), input=input, timeout=timeout,
@@ -364,7 +371,6 @@ def podman_engine(host, runtime_bin):
     for b in ("podman", "conmon"):
         if not shutil.which(b):
             pytest.fail(f"{b} is not installed (tests/engines/install-deps.sh)")
-    host.own_cgroup("libpod_parent")
     (host.base / "podman").mkdir()
     p = Podman(host.base / "podman", runtime_bin, host)
     p.ok("load", "-q", "-i", host.image_archive, timeout=120)

@@ -230,3 +230,16 @@ def test_uidmap(pm, image, rt_name, request, cgroupns):
            "ls /sys/fs/cgroup >/dev/null && echo cgroup-visible")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["0", "0", "100000", "65536", "0", "cgroup-visible"]
+
+
+def test_exec_missing_workdir_fails(pm, image, rt_name, request):
+    """runc creates a missing cwd for the container's init only; an exec into
+    a directory that does not exist fails (and creates nothing)."""
+    if rt_name == "lieve":
+        request.node.add_marker(pytest.mark.xfail(
+            strict=True, reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
+    n = detached(pm, image, "sleep", "1000")
+    r = pm("exec", "-w", "/nonexistent-dir", n, "true")
+    assert r.returncode != 0
+    assert "/nonexistent-dir" in r.stderr
+    assert pm("exec", n, "test", "-e", "/nonexistent-dir").returncode == 1
