@@ -13,6 +13,9 @@
 typedef int (*cli_cmd_fn)(const lv_context *ctx, int argc, char **argv,
 			  lv_error **err);
 
+/* main()'s argv, for `lieve image`, which re-executes it in lieve-image. */
+extern char **cli_main_argv;
+
 int cmd_checkpoint(const lv_context *ctx, int argc, char **argv, lv_error **err);
 int cmd_create(const lv_context *ctx, int argc, char **argv, lv_error **err);
 int cmd_delete(const lv_context *ctx, int argc, char **argv, lv_error **err);

@@ -70,21 +70,21 @@ static int print_stats(const lv_context *ctx, const char *id, lv_error **err)
 	return 0;
 }
 
+static int print_event(const char *json, void *data)
+{
+	(void)data;
+	size_t len = strlen(json);
+	while (len > 0 && json[len - 1] == '\n')
+		len--;
+	if (printf("%.*s\n", (int)len, json) < 0 || fflush(stdout) != 0)
+		return -1;
+	return 0;
+}
+
 static int events_loop(const lv_context *ctx, const char *id, long long interval,
 		       lv_error **err)
 {
-	for (;;) {
-		const char *status;
-		if (lv_container_status(ctx->root, id, &status, err) < 0)
-			return -1;
-		if (!strcmp(status, "stopped"))
-			return 0;
-		if (print_stats(ctx, id, err) < 0)
-			return -1;
-		struct timespec ts = { interval / 1000000000LL, interval % 1000000000LL };
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
+	return lv_events(ctx, id, interval, print_event, NULL, err);
 }
 
 int cmd_events(const lv_context *ctx, int argc, char **argv, lv_error **err)

@@ -40,7 +40,7 @@ static const command commands[] = {
 	{ "state", "output the state of a container", cmd_state, false },
 	{ "update", "update container resource constraints", cmd_update, true },
 	{ "features", "show the enabled features", cmd_features, false },
-	{ "image", "pull, unpack and run OCI images", cmd_image, true },
+	{ "image", "unpack and run OCI images", cmd_image, true },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -173,8 +173,11 @@ static int dispatch(globals *g, const cli_opt *gopts, int argc, char **argv,
 	return c->fn(&g->ctx, argc, argv, err);
 }
 
+char **cli_main_argv;
+
 int main(int argc, char **argv)
 {
+	cli_main_argv = argv;
 	globals g = { 0 };
 	cli_opt gopts[12];
 	global_options(&g, gopts);

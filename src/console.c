@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "src/util/cleanup.h"
+#include "src/util/fdpass.h"
 
 int lv_console_connect(const char *path, lv_error **err)
 {
@@ -34,51 +35,15 @@ int lv_console_connect(const char *path, lv_error **err)
 	return fd;
 }
 
-static int send_fd(int sock, int fd, const char *name)
-{
-	struct iovec iov = { (void *)name, strlen(name) };
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl.raw, .msg_controllen = sizeof(ctl.raw) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
-}
-
 int lv_console_recv(int sock, int *master, lv_error **err)
 {
 	char name[256];
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { name, sizeof(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl.raw, .msg_controllen = sizeof(ctl.raw) };
-	ssize_t n;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = lv_recv_fd(sock, name, sizeof(name), master);
 	if (n < 0)
 		return lv_err(err, errno, "receive the container's terminal");
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			memcpy(master, CMSG_DATA(c), sizeof(int));
-			return 0;
-		}
-	}
-	return lv_err(err, EPROTO, "receive the container's terminal: no descriptor");
+	if (*master < 0)
+		return lv_err(err, EPROTO, "receive the container's terminal: no descriptor");
+	return 0;
 }
 
 /* /dev/console becomes a bind mount of the pty slave; resolved inside the
@@ -127,7 +92,8 @@ int lv_console_setup(int sock, unsigned height, unsigned width, bool bind_consol
 	char name[64] = "/dev/ptmx";
 	if (ioctl(master, TIOCGPTN, &ptn) == 0)
 		snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
-	if (send_fd(sock, master, name) < 0)
+	/* containerd and conmon read the pty name as the message. */
+	if (lv_send_fd(sock, name, strlen(name), master) < 0)
 		return lv_err(err, errno, "send the terminal through the console socket");
 	if (bind_console && bind_dev_console(slave, err) < 0)
 		return -1;

@@ -18,6 +18,7 @@
 #include "src/console.h"
 #include "src/container.h"
 #include "src/hooks.h"
+#include "src/log.h"
 #include "src/status.h"
 #include "src/sync.h"
 #include "src/util/cleanup.h"
@@ -139,12 +140,17 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (!c->ns.new_ns[SPEC_NS_MOUNT] && c->ns.join_fd[SPEC_NS_MOUNT] < 0)
 		return lv_err(err, 0, "linux.namespaces: a mount namespace is required");
+	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
+		return -1;
+	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
+		lv_warn("%s", *w);
 	c->userns = c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0;
 	rootfs_options ro = {
 		.no_pivot = o->no_pivot,
 		.userns = c->userns,
 		.cgroupns = c->ns.new_ns[SPEC_NS_CGROUP],
 		.new_mount_ns = c->ns.new_ns[SPEC_NS_MOUNT],
+		.cgroup_path = cg_plan_path(c->cg),
 	};
 	if (rootfs_plan_build(c->cfg, c->bundle, &ro, &c->rootfs, err) < 0)
 		return -1;
@@ -154,11 +160,13 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (plan_io(c, o, foreground, err) < 0)
 		return -1;
-	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
-		return -1;
-	if (c->cfg->linux_ && c->cfg->linux_->seccomp &&
-	    sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
-		return -1;
+	if (c->cfg->linux_ && c->cfg->linux_->seccomp) {
+		if (sc_compile(c->cfg->linux_->seccomp, &c->seccomp, err) < 0)
+			return -1;
+		size_t n = 0;
+		sc_filter_program(c->seccomp, &n);
+		lv_debug("seccomp: compiled linux.seccomp into %zu BPF instructions", n);
+	}
 	return 0;
 }
 
@@ -189,20 +197,12 @@ fail:
 	return -1;
 }
 
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static int write_record(lv_container *c, const char *status, lv_error **err)
 {
-	char created[64];
-	now_rfc3339(created, sizeof(created));
+	char created[40];
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	lv_format_created(&now, created);
 	struct passwd *pw = getpwuid(geteuid());
 	char owner[32];
 	snprintf(owner, sizeof(owner), "%u", geteuid());
@@ -323,11 +323,36 @@ static int spawn_init(lv_container *c, lv_error **err)
 	return 0;
 }
 
+/* Idmapped mounts need privilege over the host filesystem, which init in
+ * its user namespace lacks: we make them and hand them over. */
+static int send_idmapped_mounts(lv_container *c, lv_error **err)
+{
+	if (rootfs_idmapped_count(c->rootfs) == 0)
+		return 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", c->pid);
+	_cleanup_close_ int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return lv_err(err, errno, "open \"%s\"", path);
+	_cleanup_free_ int *fds = NULL;
+	size_t n = 0;
+	if (rootfs_idmapped_open(c->rootfs, userns, &fds, &n, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0)
+			r = lv_sync_send(c->sync_parent, LV_SYNC_IDMAP_FD, fds[i], err);
+		close(fds[i]);
+	}
+	return r;
+}
+
 /* Serves init until it reports ready: id maps, runtime hooks, notify fd. */
 static int drive_init(lv_container *c, lv_error **err)
 {
 	if (c->ns.new_ns[SPEC_NS_USER]) {
 		if (ns_write_id_maps(c->pid, c->cfg->linux_, err) < 0 ||
+		    send_idmapped_mounts(c, err) < 0 ||
 		    lv_sync_send(c->sync_parent, LV_SYNC_GO, -1, err) < 0)
 			return -1;
 	}
@@ -429,6 +454,9 @@ void lv_container_abort(lv_container *c)
 	}
 	if (c->cgroup_created) {
 		lv_error *e = NULL;
+		/* A hook may have left processes in the cgroup. */
+		cg_kill(cg_plan_path(c->cg), SIGKILL, &e);
+		lv_err_freep(&e);
 		cg_destroy(cg_plan_path(c->cg), &e);
 		lv_err_free(e);
 	}

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/log.h"
 #include "src/util/cleanup.h"
 #include "src/util/sys.h"
 
@@ -158,4 +159,15 @@ int lv_hooks_run(const spec_hooks_list *list, const char *kind,
 		if (run_one(&list->v[i], kind, i, state_json, err) < 0)
 			return -1;
 	return 0;
+}
+
+void lv_hooks_run_warn(const spec_hooks_list *list, const char *kind,
+		       const char *state_json)
+{
+	for (size_t i = 0; list && i < list->n; i++) {
+		lv_error *e = NULL;
+		if (run_one(&list->v[i], kind, i, state_json, &e) < 0)
+			lv_warn("%s", e->msg);
+		lv_err_free(e);
+	}
 }

@@ -11,4 +11,9 @@
 int lv_hooks_run(const spec_hooks_list *list, const char *kind,
 		 const char *state_json, lv_error **err);
 
+/* poststart and poststop: a failing hook is logged as a warning and the
+ * remaining hooks still run, as the runtime-spec requires. */
+void lv_hooks_run_warn(const spec_hooks_list *list, const char *kind,
+		       const char *state_json);
+
 #endif

@@ -66,10 +66,35 @@ static int join_session_keyring(const char *id)
 	return 0;
 }
 
+/* Before GO, the runtime may send the idmapped mounts it made for us. */
+static int receive_idmapped_mounts(lv_container *c, lv_error **err)
+{
+	size_t want = rootfs_idmapped_count(c->rootfs), n = 0;
+	_cleanup_free_ int *fds = calloc(want ? want : 1, sizeof(int));
+	if (!fds)
+		return lv_err(err, ENOMEM, "idmapped mounts");
+	for (;;) {
+		int type, fd = -1;
+		if (lv_sync_recv(c->sync_child, &type, &fd, err) < 0)
+			return -1;
+		if (type == LV_SYNC_GO)
+			break;
+		if (type != LV_SYNC_IDMAP_FD || n == want) {
+			if (fd >= 0)
+				close(fd);
+			return lv_err(err, EPROTO, "sync with the runtime: unexpected message %d", type);
+		}
+		fds[n++] = fd;
+	}
+	if (n && rootfs_idmapped_adopt(c->rootfs, fds, n, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int setup_namespaces(lv_container *c, lv_error **err)
 {
 	if (c->ns.new_ns[SPEC_NS_USER]) {
-		if (lv_sync_expect(c->sync_child, LV_SYNC_GO, NULL, err) < 0)
+		if (receive_idmapped_mounts(c, err) < 0)
 			return -1;
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			return lv_err(err, errno, "become root in the user namespace");
@@ -142,7 +167,8 @@ static void wait_for_start(int fifo)
 	char b;
 	while (read(fifo, &b, 1) < 0 && errno == EINTR)
 		;
-	close(fifo);
+	/* Kept open (close-on-exec): `start` waits for the last reader to go,
+	 * which is our exec of the user's program, to run poststart after it. */
 }
 
 /* After start: the last steps, in the order seccomp needs (without

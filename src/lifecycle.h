@@ -111,6 +111,14 @@ int lv_update(const lv_context *ctx, const char *id, const char *resources_json,
 int lv_stats_json(const lv_context *ctx, const char *id, char **json,
 		  lv_error **err);
 
+/* `events`: calls `fn` with one JSON line per event, in runc's format:
+ * {"type":"stats",...} every interval and {"type":"oom","id":...} whenever
+ * the OOM killer acted in the container's cgroup, until the container stops
+ * or `fn` returns < 0. */
+typedef int (*lv_event_fn)(const char *json, void *data);
+int lv_events(const lv_context *ctx, const char *id, long long interval_ns,
+	      lv_event_fn fn, void *data, lv_error **err);
+
 /* Parses a signal given as a name ("KILL", "SIGKILL", "sigterm") or number. */
 int lv_parse_signal(const char *s, int *sig, lv_error **err);
 

@@ -14,15 +14,7 @@
  * written: init may have exited with nobody telling us. */
 static const char *derive_status(int dir_fd, const lv_record *r)
 {
-	bool fifo = faccessat(dir_fd, LV_FIFO_FILE, F_OK, 0) == 0;
-	const char *s = lv_record_status(r, fifo);
-	bool frozen = false;
-	lv_error *e = NULL;
-	if (strcmp(s, "running") == 0 && r->cgroup_path &&
-	    cg_is_frozen(r->cgroup_path, &frozen, &e) == 0 && frozen)
-		s = "paused";
-	lv_err_free(e);
-	return s;
+	return lv_record_status(r, faccessat(dir_fd, LV_FIFO_FILE, F_OK, 0) == 0);
 }
 
 int lv_open_container(const lv_context *ctx, const char *id, bool exclusive,

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "src/container.h"
 #include "src/util/cleanup.h"
@@ -87,4 +90,74 @@ int lv_stats_json(const lv_context *ctx, const char *id, char **json, lv_error *
 		r = cg_stats_json(o.rec->cgroup_path, id, json, err);
 	lv_close_container(&o);
 	return r < 0 ? lv_err_wrap(err, "events for container \"%s\"", id) : 0;
+}
+
+static int emit_oom(const char *id, lv_event_fn fn, void *data)
+{
+	_cleanup_free_ char *json = NULL;
+	/* A valid id is [A-Za-z0-9_+.-]: nothing to escape. */
+	if (asprintf(&json, "{\"type\":\"oom\",\"id\":\"%s\"}", id) < 0)
+		return -1;
+	return fn(json, data);
+}
+
+static int container_cgroup(const lv_context *ctx, const char *id, char **path,
+			    bool *stopped, lv_error **err)
+{
+	lv_opened o;
+	if (lv_open_container(ctx, id, false, false, &o, err) < 0)
+		return -1;
+	int r = need_cgroup(&o, err);
+	*stopped = strcmp(o.status, "stopped") == 0;
+	if (r == 0 && !(*path = strdup(o.rec->cgroup_path)))
+		r = lv_err(err, ENOMEM, "events");
+	lv_close_container(&o);
+	return r;
+}
+
+int lv_events(const lv_context *ctx, const char *id, long long interval_ns,
+	      lv_event_fn fn, void *data, lv_error **err)
+{
+	_cleanup_free_ char *cg = NULL;
+	bool stopped = false;
+	if (container_cgroup(ctx, id, &cg, &stopped, err) < 0)
+		return lv_err_wrap(err, "events for container \"%s\"", id);
+	_cleanup_close_ int watch = -1;
+	if (cg_events_watch(cg, &watch, err) < 0)
+		return lv_err_wrap(err, "events for container \"%s\"", id);
+	uint64_t ooms = 0, now;
+	lv_error *e = NULL;
+	if (cg_oom_count(cg, &ooms, &e) < 0)
+		lv_err_freep(&e);
+	long long next = 0;
+	while (!stopped) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		long long t = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		if (t >= next) {
+			_cleanup_free_ char *json = NULL;
+			if (cg_stats_json(cg, id, &json, err) < 0 || fn(json, data) < 0)
+				return -1;
+			next = t + interval_ns;
+			continue;
+		}
+		struct pollfd p = { watch, POLLIN, 0 };
+		int wait_ms = (int)((next - t + 999999) / 1000000);
+		if (poll(&p, 1, wait_ms) > 0) {
+			char buf[4096];
+			while (read(watch, buf, sizeof(buf)) > 0)
+				;
+			if (cg_oom_count(cg, &now, &e) == 0 && now > ooms) {
+				ooms = now;
+				if (emit_oom(id, fn, data) < 0)
+					return lv_err(err, errno, "events");
+			}
+			lv_err_freep(&e);
+		}
+		bool populated = true;
+		if (cg_populated(cg, &populated, &e) == 0 && !populated)
+			stopped = true;
+		lv_err_freep(&e);
+	}
+	return 0;
 }

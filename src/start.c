@@ -14,21 +14,20 @@
 #include "src/util/cleanup.h"
 #include "src/util/sys.h"
 
-static int run_warn_hooks(lv_opened *o, const spec_hooks_list *list, const char *kind,
-			  const char *status)
+static void run_warn_hooks(lv_opened *o, const spec_hooks_list *list, const char *kind,
+			   const char *status)
 {
 	if (!list || !list->n)
-		return 0;
+		return;
 	lv_error *e = NULL;
 	_cleanup_free_ char *state = NULL;
 	if (lv_state_doc(o->rec->id, status, (pid_t)o->rec->pid, o->rec->bundle,
-			 &o->rec->annotations, false, &state, &e) == 0)
-		lv_hooks_run(list, kind, state, &e);
-	/* The runtime-spec: a failing poststart/poststop hook is a warning. */
-	if (e)
-		lv_warn("%s", e->msg);
-	lv_err_free(e);
-	return 0;
+			 &o->rec->annotations, false, &state, &e) < 0) {
+		lv_warn("%s hooks: %s", kind, e->msg);
+		lv_err_free(e);
+		return;
+	}
+	lv_hooks_run_warn(list, kind, state);
 }
 
 int lv_start_opened(lv_opened *o, lv_error **err)
@@ -41,6 +40,12 @@ int lv_start_opened(lv_opened *o, lv_error **err)
 		return lv_err(err, errno == ENXIO ? ESRCH : errno, "release container init");
 	if (write(fifo, "0", 1) != 1)
 		return lv_err(err, errno, "release container init");
+	/* poststart comes after the user's program started: init holds the
+	 * read end until its execve (or its death) closes it, and a pipe with
+	 * no reader left reports POLLERR to its writer. */
+	struct pollfd p = { fifo, 0, 0 };
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
 	if (unlinkat(o->store.dir_fd, LV_FIFO_FILE, 0) < 0)
 		return lv_err(err, errno, "remove \"%s/%s\"", o->store.path, LV_FIFO_FILE);
 	free(o->rec->status);
@@ -48,8 +53,9 @@ int lv_start_opened(lv_opened *o, lv_error **err)
 	o->status = "running";
 	if (lv_store_write_record(&o->store, o->rec, err) < 0)
 		return -1;
-	return run_warn_hooks(o, o->cfg && o->cfg->hooks ? &o->cfg->hooks->poststart : NULL,
-			      "poststart", "running");
+	run_warn_hooks(o, o->cfg && o->cfg->hooks ? &o->cfg->hooks->poststart : NULL,
+		       "poststart", "running");
+	return 0;
 }
 
 int lv_start(const lv_context *ctx, const char *id, lv_error **err)

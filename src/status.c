@@ -10,6 +10,7 @@
 
 #include "lieve-config.h"
 #include "spec/config.h"
+#include "src/cgroups/cgroup.h"
 #include "src/lifecycle.h"
 #include "src/util/cleanup.h"
 
@@ -73,8 +74,16 @@ bool lv_record_init_alive(const lv_record *r)
 
 const char *lv_record_status(const lv_record *r, bool exec_fifo)
 {
-	if (lv_record_init_alive(r))
-		return exec_fifo ? "created" : "running";
+	if (lv_record_init_alive(r)) {
+		if (exec_fifo)
+			return "created";
+		bool frozen = false;
+		lv_error *e = NULL;
+		if (r->cgroup_path && cg_is_frozen(r->cgroup_path, &frozen, &e) == 0 && frozen)
+			return "paused";
+		lv_err_free(e);
+		return "running";
+	}
 	if (r->pid <= 0 && r->status && !strcmp(r->status, "creating"))
 		return "creating";
 	return "stopped";

@@ -20,7 +20,8 @@ int lv_proc_start_time(pid_t pid, uint64_t *start_time, bool *zombie);
  * container). */
 bool lv_record_init_alive(const lv_record *r);
 
-/* "created" when init is alive and exec.fifo exists, "running" when init is
+/* "created" when init is alive and exec.fifo exists, "paused" when its cgroup
+ * is frozen, "running" when init is
  * alive without it, "creating" while a create has not recorded a pid yet,
  * else "stopped".  The string is static. */
 const char *lv_record_status(const lv_record *r, bool exec_fifo);

@@ -1,4 +1,5 @@
 #include "src/sync.h"
+#include "src/util/fdpass.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -28,27 +29,7 @@ static int send_msg(int sock, int type, int errnum, const char *text, int fd)
 	memcpy(buf, &h, sizeof(h));
 	if (tlen)
 		memcpy(buf + sizeof(h), text, tlen);
-	struct iovec iov = { buf, sizeof(h) + tlen };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.raw;
-		msg.msg_controllen = sizeof(ctl.raw);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+	return lv_send_fd(sock, buf, sizeof(h) + tlen, fd) < 0 ? -1 : 0;
 }
 
 int lv_sync_send(int sock, int type, int fd, lv_error **err)
@@ -67,32 +48,22 @@ void lv_sync_send_error(int sock, const lv_error *e)
 int lv_sync_recv(int sock, int *type, int *fd, lv_error **err)
 {
 	char buf[SYNC_MAX + 1];
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { buf, SYNC_MAX };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl.raw, .msg_controllen = sizeof(ctl.raw) };
+	int passed = -1;
 	*type = 0;
 	if (fd)
 		*fd = -1;
-	ssize_t n;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = lv_recv_fd(sock, buf, SYNC_MAX, &passed);
 	if (n < 0)
 		return lv_err(err, errno, "sync with container process");
 	if (n == 0)
 		return 0;
-	if ((size_t)n < sizeof(struct sync_head))
+	if ((size_t)n < sizeof(struct sync_head)) {
+		if (passed >= 0)
+			close(passed);
 		return lv_err(err, EPROTO, "sync with container process: short message");
+	}
 	struct sync_head h;
 	memcpy(&h, buf, sizeof(h));
-	int passed = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&passed, CMSG_DATA(c), sizeof(int));
 	if (h.type == LV_SYNC_ERROR) {
 		if (passed >= 0)
 			close(passed);

@@ -8,6 +8,7 @@
 
 enum lv_sync_type {
 	LV_SYNC_GO = 1,          /* runtime → init: id maps written, carry on */
+	LV_SYNC_IDMAP_FD,        /* runtime → init: one idmapped mount, made before GO */
 	LV_SYNC_HOOKS_RUNTIME,   /* init → runtime: run prestart/createRuntime now */
 	LV_SYNC_HOOKS_DONE,      /* runtime → init */
 	LV_SYNC_PIDFD,           /* intermediate → runtime: pidfd of the process it cloned */

@@ -190,34 +190,31 @@ static int sys_bpf(int cmd, union bpf_attr *attr)
 
 static int prog_load(const struct bpf_insn *insns, size_t n, lv_error **err)
 {
-	char log[4096] = "";
 	union bpf_attr a;
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = (uint32_t)n;
 	a.license = (uint64_t)(uintptr_t) "Apache-2.0";
-	a.log_buf = (uint64_t)(uintptr_t)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
 	int fd = sys_bpf(BPF_PROG_LOAD, &a);
-	if (fd < 0 && errno == ENOSPC) {
-		/* The log did not fit; the load itself may have been fine. */
-		a.log_buf = 0;
-		a.log_size = 0;
-		a.log_level = 0;
-		fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd >= 0)
+		return fd;
+	int e = errno;
+	/* Only a refused program is worth a second load, with the verifier's
+	 * log for the message. */
+	char log[4096] = "";
+	if (e == EACCES || e == EINVAL) {
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = sizeof(log);
+		a.log_level = 1;
+		_cleanup_close_ int again = sys_bpf(BPF_PROG_LOAD, &a);
 	}
-	if (fd < 0) {
-		int e = errno;
-		char *nl = strrchr(log, '\n');
-		if (nl && nl[1] == '\0')
-			*nl = '\0';
-		nl = strrchr(log, '\n');
-		return lv_err(err, e, "load the device filter (%zu instructions)%s%s", n,
-			      log[0] ? ", verifier: " : "", nl ? nl + 1 : log);
-	}
-	return fd;
+	char *nl = strrchr(log, '\n');
+	if (nl && nl[1] == '\0')
+		*nl = '\0';
+	nl = strrchr(log, '\n');
+	return lv_err(err, e, "load the device filter (%zu instructions)%s%s", n,
+		      log[0] ? ", verifier: " : "", nl ? nl + 1 : log);
 }
 
 static int prog_id(int prog_fd, uint32_t *id)

@@ -160,15 +160,15 @@ static int wanted_controllers(const cg_plan *p, char ***out, lv_error **err)
 	return 0;
 }
 
-static bool needed(const cg_plan *p, const char *ctrl)
+static bool needed(const cg_writes *w, const char *ctrl)
 {
-	for (size_t i = 0; i < p->writes.n; i++)
-		if (p->writes.v[i].controller && !strcmp(p->writes.v[i].controller, ctrl))
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].controller && !strcmp(w->v[i].controller, ctrl))
 			return true;
 	return false;
 }
 
-static int enable_controllers(const cg_plan *p, int dfd, const char *dir,
+static int enable_controllers(const cg_writes *w, int dfd, const char *dir,
 			      char **want, lv_error **err)
 {
 	_cleanup_free_ char *cur = NULL;
@@ -181,7 +181,7 @@ static int enable_controllers(const cg_plan *p, int dfd, const char *dir,
 		snprintf(buf, sizeof(buf), "+%s", *c);
 		/* A controller nobody asked for is best effort (runc ignores
 		 * those failures); a needed one must be there. */
-		if (cg_write_at(dfd, "cgroup.subtree_control", buf) < 0 && needed(p, *c))
+		if (cg_write_at(dfd, "cgroup.subtree_control", buf) < 0 && needed(w, *c))
 			return lv_err(err, errno, "enable the \"%s\" controller in "
 				      "\"%s/cgroup.subtree_control\"", *c, dir);
 	}
@@ -224,14 +224,20 @@ static int make_path(const cg_plan *p, char **created, size_t *n_created,
 			*next = '\0';
 		s[0] = '\0';
 		const char *parent = dir;
-		if (want[0] && enable_controllers(p, dfd, parent[0] ? parent : "/", want, err) < 0)
+		if (want[0] && enable_controllers(&p->writes, dfd, parent[0] ? parent : "/", want, err) < 0)
 			return -1;
 		s[0] = '/';
 		bool made = mkdirat(dfd, name, 0755) == 0;
 		if (!made && errno != EEXIST)
 			return lv_err(err, errno, "create cgroup \"%s\"", dir);
-		if (made && !(created[(*n_created)++] = strdup(dir)))
-			return lv_err(err, ENOMEM, "cgroup path");
+		if (made) {
+			char *copy = strdup(dir);
+			if (!copy) {
+				unlinkat(dfd, name, AT_REMOVEDIR);
+				return lv_err(err, ENOMEM, "cgroup path");
+			}
+			created[(*n_created)++] = copy;
+		}
 		int child = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (child < 0)
 			return lv_err(err, errno, "open cgroup \"%s\"", dir);
@@ -414,6 +420,63 @@ static int fill_from_current(int dfd, const spec_resources *r, spec_resources *c
 	return 0;
 }
 
+/* Enables, in every ancestor of `path` below `mount`, the controllers the
+ * writes need that `*available` lacks; re-reads *available. */
+static int enable_missing(const char *mount, const char *path, const cg_writes *w,
+			  char **available, lv_error **err)
+{
+	size_t mlen = strlen(mount);
+	if (strncmp(path, mount, mlen) || path[mlen] != '/')
+		return 0;
+	_cleanup_strv_ char **want = calloc(w->n + 1, sizeof(*want));
+	if (!want)
+		return lv_err(err, ENOMEM, "controllers");
+	size_t n = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const char *c = w->v[i].controller;
+		bool dup = false;
+		for (size_t j = 0; c && j < n; j++)
+			dup |= !strcmp(want[j], c);
+		if (c && !dup && !cg_word_in(*available, c) && !(want[n++] = strdup(c)))
+			return lv_err(err, ENOMEM, "controllers");
+	}
+	if (n == 0)
+		return 0;
+	_cleanup_free_ char *root = NULL;
+	if (cg_read(mount, "cgroup.controllers", &root) < 0)
+		return lv_err(err, errno, "read \"%s/cgroup.controllers\"", mount);
+	for (size_t i = 0; i < n; i++)
+		if (!cg_word_in(root, want[i]))
+			return 0; /* cg_check_controllers names it */
+	_cleanup_free_ char *dir = strdup(path);
+	_cleanup_close_ int dfd = open(mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!dir || dfd < 0)
+		return lv_err(err, dir ? errno : ENOMEM, "open \"%s\"", mount);
+	for (char *s = dir + mlen; *s == '/';) {
+		char *next = strchr(s + 1, '/');
+		s[0] = '\0';
+		int rc = enable_controllers(w, dfd, dir[0] ? dir : "/", want, err);
+		s[0] = '/';
+		if (rc < 0)
+			return -1;
+		if (!next)
+			break;
+		*next = '\0';
+		int child = openat(dfd, s + 1, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		*next = '/';
+		if (child < 0)
+			return lv_err(err, errno, "open cgroup \"%s\"", dir);
+		close(dfd);
+		dfd = child;
+		s = next;
+	}
+	free(*available);
+	*available = NULL;
+	if (cg_read(path, "cgroup.controllers", available) < 0)
+		return lv_err(err, errno, "read \"%s/cgroup.controllers\"", path);
+	return 0;
+}
+
 int cg_update(const char *path, const spec_resources *r, lv_error **err)
 {
 	if (!r)
@@ -430,10 +493,25 @@ int cg_update(const char *path, const spec_resources *r, lv_error **err)
 	__attribute__((cleanup(cg_writes_clear))) cg_writes w = { 0 };
 	if (cg_resources_plan(&copy, &w, err) < 0)
 		return -1;
-	/* The controllers the cgroup itself was given by its parent. */
+	/* The controllers the cgroup itself was given by its parent; one the
+	 * container was created without (a hybrid host enables only what is
+	 * asked for) is enabled down the path now. */
 	if (cg_read_at(dfd, "cgroup.controllers", &available) < 0)
 		return lv_err(err, errno, "read \"%s/cgroup.controllers\"", path);
-	if (cg_check_controllers(&w, available, path, err) < 0)
+	_cleanup_free_ char *mount = NULL;
+	_cleanup_error_ lv_error *no_mount = NULL;
+	size_t mlen = 0;
+	if (cg_find_mount(&mount, &no_mount) == 0)
+		mlen = strlen(mount);
+	if (!mount || strncmp(path, mount, mlen) || path[mlen] != '/') {
+		free(mount); /* not below the mount: name the cgroup itself */
+		mount = strdup(path);
+	}
+	if (!mount)
+		return lv_err(err, ENOMEM, "update cgroup \"%s\"", path);
+	if (enable_missing(mount, path, &w, &available, err) < 0)
+		return lv_err_wrap(err, "update cgroup \"%s\"", path);
+	if (cg_check_controllers(&w, available, mount, err) < 0)
 		return -1;
 	if (apply_writes(dfd, path, &w, err) < 0)
 		return lv_err_wrap(err, "update cgroup \"%s\"", path);

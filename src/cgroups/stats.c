@@ -286,8 +286,7 @@ static void gen_hugetlb(yajl_gen g, int dfd)
 		yajl_gen_map_open(g);
 		snprintf(f, sizeof(f), "hugetlb.%s.current", sizes[i]);
 		num_nz(g, "usage", file_u64(dfd, f, NULL));
-		snprintf(f, sizeof(f), "hugetlb.%s.max", sizes[i]);
-		num_nz(g, "max", file_u64(dfd, f, NULL));
+		/* runc's "max" is a peak usage, which v2 does not keep. */
 		snprintf(f, sizeof(f), "hugetlb.%s.events", sizes[i]);
 		num(g, "failcnt", file_key(dfd, f, "max"));
 		yajl_gen_map_close(g);

@@ -231,7 +231,7 @@ static int apply_caps(const proc_plan *p, lv_error **err)
 	for (cap_value_t c = 0; c <= last; c++) {
 		if ((p->cap_ambient & (1ULL << c)) && cap_set_ambient(c, CAP_SET) < 0) {
 			char *name = cap_to_name(c);
-			lv_warn("cannot raise ambient capability %s: %s", name, strerror(errno));
+			lv_debug("cannot raise ambient capability %s: %s", name, strerror(errno));
 			cap_free(name);
 		}
 	}

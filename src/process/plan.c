@@ -222,6 +222,15 @@ int proc_plan_build(const spec_process *sp, proc_plan **out, lv_error **err)
 	proc_plan *p = calloc(1, sizeof(*p));
 	if (!p)
 		return lv_err(err, ENOMEM, "process");
+	/* Parsed for round trips, but Windows-only: never silently ignored. */
+	if (sp->command_line) {
+		lv_err(err, 0, "process.commandLine: only for Windows containers; use process.args");
+		goto fail;
+	}
+	if (sp->user.username) {
+		lv_err(err, 0, "process.user.username: only for Windows containers; use uid and gid");
+		goto fail;
+	}
 	if (!sp->args.n) {
 		lv_err(err, 0, "process.args: at least one argument is required");
 		goto fail;

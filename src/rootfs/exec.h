@@ -4,9 +4,15 @@
 
 #include "src/rootfs/plan.h"
 
-/* Performs one mounts[] entry inside the rootfs at `rootfd`. */
-int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
-		    int userns_fd, lv_error **err);
+/* Performs mounts[i] inside the rootfs at `rootfd` (with the runtime's
+ * premade mount for it, if there is one). */
+int rootfs_do_mount(const rootfs_plan *p, size_t i, int rootfd, int userns_fd,
+		    lv_error **err);
+
+/* The detached, configured mount for a fs or bind entry (not a remount).
+ * Returns its fd, or -1 with *err set. */
+int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd,
+		      lv_error **err);
 
 /* Device nodes, the default /dev links and /dev/console. */
 int rootfs_setup_dev(const rootfs_plan *p, int rootfd, int console_fd, lv_error **err);

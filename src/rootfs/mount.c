@@ -191,7 +191,7 @@ static int same_inode(int a, int b)
 	       sa.st_ino == sb.st_ino;
 }
 
-static int make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd,
+int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd,
 		      lv_error **err)
 {
 	int mnt;
@@ -205,10 +205,28 @@ static int make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 			close(mnt);
 			return mount_err(m, errno, err);
 		}
+	} else if (strcmp(m->fstype, "cgroup2") == 0 && !p->opts.cgroupns && p->opts.cgroup_path) {
+		/* without a cgroup namespace, only the container's own cgroup */
+		mnt = open_tree(AT_FDCWD, p->opts.cgroup_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (mnt < 0 || rootfs_setattr(mnt, rootfs_ms_to_attr(m->o.flags),
+					      rootfs_ms_to_attr(~0UL) | MOUNT_ATTR__ATIME, false) < 0) {
+			int saved = errno;
+			if (mnt >= 0)
+				close(mnt);
+			return mount_err(m, saved, err);
+		}
 	} else {
 		mnt = make_fs(m);
-		if (mnt < 0 && errno == EPERM && p->opts.userns && strcmp(m->fstype, "sysfs") == 0)
+		if (mnt < 0 && errno == EPERM && p->opts.userns && strcmp(m->fstype, "sysfs") == 0) {
 			mnt = make_sysfs_fallback();
+			/* the options hold for everything under the bound /sys */
+			if (mnt >= 0 && rootfs_setattr(mnt, rootfs_ms_to_attr(m->o.flags) &
+						       ~(uint64_t)MOUNT_ATTR__ATIME, 0, true) < 0) {
+				int saved = errno;
+				close(mnt);
+				return mount_err(m, saved, err);
+			}
+		}
 		if (mnt < 0)
 			return mount_err(m, errno, err);
 	}
@@ -225,6 +243,42 @@ static int make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 
 /* "remount" sets the mount's flags to exactly those given, as mount(2)
  * with MS_REMOUNT does (and runc with it). */
+/* Over-mounting procfs entries (core_pattern, sysrq-trigger...) would give a
+ * config a way to hide or fake the kernel's knobs.  As runc: onto /proc
+ * itself only a procfs, under it only a procfs or the few files lxcfs
+ * emulates.  Checked on the resolved destination, so symlinks change nothing. */
+static const char *const proc_allowed[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+	"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+	"/proc/sys/kernel/ns_last_pid", "/proc/sys/crypto/fips_enabled",
+};
+
+static int check_proc_dest(const rootfs_mount *m, int rootfd, int dest, int mnt,
+			   lv_error **err)
+{
+	struct statfs sf;
+	bool on_proc_dir = false, under_proc;
+	_cleanup_close_ int proc = rootfs_open_in(rootfd, "/proc", O_PATH, false);
+
+	if (fstatfs(mnt, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+		return 0;
+	if (proc >= 0)
+		on_proc_dir = same_inode(proc, dest);
+	if (fstatfs(dest, &sf) < 0)
+		return mount_err(m, errno, err);
+	under_proc = sf.f_type == PROC_SUPER_MAGIC;
+	if (on_proc_dir)
+		return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): only a procfs may be "
+			      "mounted on /proc", m->source, m->destination, type_name(m));
+	if (!under_proc)
+		return 0;
+	for (size_t i = 0; i < sizeof(proc_allowed) / sizeof(proc_allowed[0]); i++)
+		if (strcmp(m->destination, proc_allowed[i]) == 0)
+			return 0;
+	return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): the destination is inside "
+		      "/proc", m->source, m->destination, type_name(m));
+}
+
 static int do_remount(const rootfs_mount *m, int rootfd, lv_error **err)
 {
 	_cleanup_close_ int fd = rootfs_open_in(rootfd, m->destination, O_PATH, true);
@@ -274,16 +328,21 @@ static bool source_is_dir(const rootfs_mount *m, int mnt)
 	return m->kind != ROOTFS_MOUNT_BIND || (fstat(mnt, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
-int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
-		    int userns_fd, lv_error **err)
+int rootfs_do_mount(const rootfs_plan *p, size_t i, int rootfd, int userns_fd,
+		    lv_error **err)
 {
+	const rootfs_mount *m = &p->mounts[i];
 	long magic = 0;
 	bool special = is_special(m, &magic);
 
 	if (m->kind == ROOTFS_MOUNT_REMOUNT)
 		return do_remount(m, rootfd, err);
 
-	_cleanup_close_ int mnt = make_mount(p, m, userns_fd, err);
+	_cleanup_close_ int mnt = -1;
+	if (p->rt->premade && p->rt->premade[i] >= 0)
+		mnt = steal_fd(p->rt->premade[i]);
+	else
+		mnt = rootfs_make_mount(p, m, userns_fd, err);
 	if (mnt < 0)
 		return -1;
 	_cleanup_close_ int dest = rootfs_create_in(rootfd, m->destination, !source_is_dir(m, mnt));
@@ -294,15 +353,23 @@ int rootfs_do_mount(const rootfs_plan *p, const rootfs_mount *m, int rootfd,
 	}
 	if (dest < 0)
 		return mount_err(m, errno, err);
+	struct stat dst_st;
+	if (fstat(dest, &dst_st) < 0)
+		return mount_err(m, errno, err);
+	/* move_mount() says EINVAL; mount(2) says what is wrong */
+	if (S_ISDIR(dst_st.st_mode) != source_is_dir(m, mnt))
+		return mount_err(m, ENOTDIR, err);
 	if (same_inode(dest, rootfd))
 		return lv_err(err, 0, "mount \"%s\" on \"%s\" (type %s): the destination resolves "
 			      "to the container's root", m->source, m->destination, type_name(m));
+	if (check_proc_dest(m, rootfd, dest, mnt, err) < 0)
+		return -1;
 	if (m->o.tmpcopyup && copy_up(m, dest, mnt, err) < 0)
 		return -1;
 	if (rootfs_attach(mnt, dest) < 0)
 		return mount_err(m, errno, err);
-	for (size_t i = 0; i < m->o.npropagation; i++)
-		if (rootfs_set_propagation(mnt, m->o.propagation[i]) < 0)
+	for (size_t k = 0; k < m->o.npropagation; k++)
+		if (rootfs_set_propagation(mnt, m->o.propagation[k]) < 0)
 			return mount_err(m, errno, err);
 	if (special && verify_fs(rootfd, m, magic, err) < 0)
 		return -1;

@@ -74,8 +74,6 @@ void rootfs_plan_free(rootfs_plan *p)
 	if (!p)
 		return;
 	free(p->root_path);
-	if (p->root_fd >= 0)
-		close(p->root_fd);
 	for (size_t i = 0; i < p->nmounts; i++)
 		mount_free(&p->mounts[i]);
 	free(p->mounts);
@@ -89,8 +87,17 @@ void rootfs_plan_free(rootfs_plan *p)
 		free(p->readonly_paths[i]);
 	free(p->readonly_paths);
 	free(p->mount_label);
+	free(p->cgroup_path);
+	if (p->rt && p->rt->root_fd >= 0)
+		close(p->rt->root_fd);
 	if (p->rt && p->rt->root_mnt >= 0)
 		close(p->rt->root_mnt);
+	if (p->rt && p->rt->premade) {
+		for (size_t i = 0; i < p->nmounts; i++)
+			if (p->rt->premade[i] >= 0)
+				close(p->rt->premade[i]);
+		free(p->rt->premade);
+	}
 	free(p->rt);
 	free(p);
 }
@@ -111,8 +118,8 @@ static int plan_root(rootfs_plan *p, const spec_config *cfg, const char *bundle,
 	p->root_path = realpath(joined, NULL);
 	if (!p->root_path)
 		return lv_err(err, errno, "root.path \"%s\"", joined);
-	p->root_fd = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (p->root_fd < 0)
+	p->rt->root_fd = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (p->rt->root_fd < 0)
 		return lv_err(err, errno, "root.path \"%s\"", p->root_path);
 	p->readonly = cfg->root->readonly;
 	return 0;
@@ -337,14 +344,24 @@ int rootfs_plan_build(const spec_config *cfg, const char *bundle,
 
 	if (!p)
 		return lv_err(err, errno, "rootfs plan");
-	p->root_fd = -1;
 	if (!(p->rt = calloc(1, sizeof(*p->rt)))) {
 		free(p);
 		return lv_err(err, errno, "rootfs plan");
 	}
+	p->rt->root_fd = -1;
 	p->rt->root_mnt = -1;
 	if (opts)
 		p->opts = *opts;
+	if (p->opts.cgroup_path) {
+		int e = p->opts.cgroup_path[0] != '/' ? EINVAL : 0;
+		if (!e && !(p->cgroup_path = strdup(p->opts.cgroup_path)))
+			e = errno;
+		if (e) {
+			rootfs_plan_free(p);
+			return lv_err(err, e, "cgroup path \"%s\"", opts->cgroup_path);
+		}
+		p->opts.cgroup_path = p->cgroup_path;
+	}
 	p->setup_dev = true;
 	if (plan_linux(p, cfg->linux_, err) < 0 || plan_root(p, cfg, bundle, err) < 0)
 		goto fail;

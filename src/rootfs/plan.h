@@ -65,8 +65,8 @@ typedef struct {
 struct rootfs_plan {
 	char *root_path;  /* absolute host path */
 	bool readonly;
-	int root_fd;      /* O_PATH of root_path, opened at plan time */
-	rootfs_options opts;
+	rootfs_options opts;    /* opts.cgroup_path points to cgroup_path below */
+	char *cgroup_path;
 	rootfs_mount *mounts;
 	size_t nmounts;
 	rootfs_device *devices; /* linux.devices, then the defaults not overridden */
@@ -78,7 +78,9 @@ struct rootfs_plan {
 	char *mount_label;
 	/* What init learns while executing (the plan itself stays const). */
 	struct rootfs_runtime {
+		int root_fd;  /* O_PATH of root_path, opened at plan time */
 		int root_mnt; /* the rootfs bind mount, after rootfs_prepare() */
+		int *premade; /* per mount: a detached mount made by the runtime, or -1 */
 	} *rt;
 };
 

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -43,7 +45,7 @@ int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd, lv_error
 	_cleanup_close_ int here = open(p->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (here < 0)
 		return lv_err(err, errno, "open the rootfs \"%s\"", p->root_path);
-	if (!same_file(here, p->root_fd))
+	if (!same_file(here, p->rt->root_fd))
 		return lv_err(err, 0, "the rootfs \"%s\" changed since the plan was made",
 			      p->root_path);
 
@@ -55,7 +57,7 @@ int rootfs_prepare(const rootfs_plan *p, int console_fd, int userns_fd, lv_error
 		return lv_err(err, errno, "bind the rootfs \"%s\" onto itself", p->root_path);
 
 	for (size_t i = 0; i < p->nmounts; i++)
-		if (rootfs_do_mount(p, &p->mounts[i], tree, userns_fd, err) < 0)
+		if (rootfs_do_mount(p, i, tree, userns_fd, err) < 0)
 			return -1;
 	if (rootfs_setup_dev(p, tree, console_fd, err) < 0)
 		return -1;
@@ -87,6 +89,12 @@ int rootfs_pivot(const rootfs_plan *p, lv_error **err)
 	}
 	if (chdir("/") < 0)
 		return lv_err(err, errno, "chdir \"/\"");
+	/* No fd of a directory outside the new root may outlive this: a cwd
+	 * of /proc/self/fd/N would lead the process back out (CVE-2024-21626). */
+	close(p->rt->root_mnt);
+	p->rt->root_mnt = -1;
+	close(p->rt->root_fd);
+	p->rt->root_fd = -1;
 	return 0;
 }
 
@@ -157,4 +165,19 @@ int rootfs_finalize(const rootfs_plan *p, lv_error **err)
 	if (p->root_propagation && rootfs_set_propagation(root, p->root_propagation) < 0)
 		return lv_err(err, errno, "set the propagation of \"/\"");
 	return 0;
+}
+
+int rootfs_proc_fd(lv_error **err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+
+	if (root < 0)
+		return lv_err(err, errno, "open \"/\"");
+	_cleanup_close_ int fd = rootfs_open_in(root, "/proc", O_PATH | O_DIRECTORY, false);
+	if (fd < 0 || fstatfs(fd, &sf) < 0)
+		return lv_err(err, errno, "open \"/proc\"");
+	if (sf.f_type != PROC_SUPER_MAGIC)
+		return lv_err(err, 0, "\"/proc\" is not a procfs");
+	return steal_fd(fd);
 }

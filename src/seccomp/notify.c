@@ -2,6 +2,7 @@
  * as runtime-spec's "containerProcessState" describes: one message on a
  * unix stream socket, the JSON as data, the fd as SCM_RIGHTS. */
 #include "src/seccomp/seccomp.h"
+#include "src/util/fdpass.h"
 
 #include <errno.h>
 #include <string.h>
@@ -89,24 +90,7 @@ static int build_json(const sc_filter *f, pid_t pid, yajl_val state, yajl_gen g,
 static int send_with_fd(int sock, const void *buf, size_t len, int fd, const char *path,
 			lv_error **err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control = { 0 };
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = lv_send_fd(sock, buf, len, fd);
 	if (n < 0)
 		return lv_err(err, errno, "seccomp notify: send to \"%s\"", path);
 	if ((size_t)n != len) /* the fd went with the first byte; the rest must follow */

@@ -19,14 +19,16 @@ Fixtures
   host_snapshot    autouse: after each test, fails on a leftover mount, process
                    (we are a subreaper: detached containers stay visible) or
                    cgroup named after one of the test's ids, and undoes them.
-                   snap.problems(cleanup=False) checks mid-test.
+                   snap.problems(cleanup=False) checks mid-test.  Session fixtures
+                   that keep a process or mount register it with
+                   lib.host.expect_process(pid) / expect_mount(path).
   console_socket   ConsoleReceiver (lib/console.py): .path for --console-socket,
                    .master(), .write(s), .read_until(s).
   hooks            HookRecorder (lib/hooks.py) on `bundle`: .add(kind, args=,
                    env=, then=, timeout=), .records(), .names().
 Helpers: lib/proc.py (/proc of container processes, wait_for polling),
 lib/host.py (assert_nothing_left, cgroups_named), lib/util.py (sh, add_caps,
-set_namespace), json_log_errors(path) here.
+set_namespace, json_log_errors).
 """
 import copy
 import json
@@ -177,6 +179,7 @@ class Runtime:
 
     def __call__(self, *args, input=None, timeout=30, log=None, log_format=None, **kw):
         c = self.cmd(*args, log=log, log_format=log_format)
+        kw.pop("capture_output", None)  # always captured (unless stdout/stderr given)
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             kw.setdefault("stdout", out)
             kw.setdefault("stderr", err)
@@ -202,7 +205,10 @@ class Runtime:
     def state(self, cid):
         r = self("state", cid)
         assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            raise AssertionError(f"state {cid}: not JSON: {r.stdout!r}") from None
 
     def status(self, cid):
         return self.state(cid)["status"]
@@ -234,22 +240,6 @@ class Runtime:
         for cid in sorted(self.ids):
             subprocess.run(self.cmd("delete", "--force", cid), stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-
-
-def json_log_errors(path):
-    """The msg of every level=error line of a --log-format json log."""
-    msgs = []
-    if not os.path.exists(path):
-        return msgs
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            rec = json.loads(line)  # every line must be JSON
-            if rec.get("level") == "error":
-                msgs.append(rec["msg"])
-    return msgs
 
 
 _RUNTIMES = []

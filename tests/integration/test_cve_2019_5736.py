@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -95,22 +96,42 @@ def test_sidecar_cannot_overwrite_runtime_through_proc_exe(runtime, bundle, tmp_
     assert sha256(guarded_binary) == before, f"the runtime binary was modified:\n{log}"
 
 
-def test_container_cannot_write_runtime_during_exec(runtime, bundle, guarded_binary):
-    """The other way in: a process exec'd into the container by the runtime
-    (`exec` of a binary the container replaced with `#!/proc/self/exe`) runs
-    the runtime's own binary inside the container; it then tries to rewrite
-    itself through /proc/self/exe."""
+@pytest.fixture(scope="session")
+def attack_exe(tmp_path_factory):
+    """lib/attack_exe.c, built static so it runs in the busybox rootfs."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib", "attack_exe.c")
+    out = tmp_path_factory.mktemp("attack") / "attack_exe"
+    r = subprocess.run(["cc", "-static", "-O2", "-o", str(out), src], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        pytest.fail(f"cannot build the attacker (gcc, libc6-dev): {r.stderr}")
+    return out
+
+
+def test_container_cannot_write_runtime_during_exec(runtime, bundle, guarded_binary, attack_exe):
+    """The other way in: while the runtime execs processes into the container,
+    a fast attacker in it grabs /proc/PID/exe of every new binary it sees (the
+    runtime's helper joining the container; a `#!/proc/self/exe` script the
+    runtime was asked to exec, which runs the runtime's own binary inside)
+    and tries to write through it until the helper is gone."""
     before = sha256(guarded_binary)
+    shutil.copy2(attack_exe, bundle.rootfs / "bin" / "attack_exe")
     evil = bundle.rootfs / "bin" / "evil"
     evil.write_text("#!/proc/self/exe\n")
     evil.chmod(0o755)
-    bundle.config["process"]["args"] = ["/bin/sleep", "600"]
+    log = bundle.rootfs / "tmp" / "attack.log"
+    bundle.config["process"]["args"] = sh(
+        "/bin/attack_exe 30 /tmp/attack.log /tmp/stop & exec sleep 600")
     bundle.write()
     cid, pid = runtime.started(bundle)
-    # whatever the runtime's binary does with these args, it must not be able
-    # to reach its host file; then the container tries directly, from a shell
-    runtime("exec", cid, "/bin/evil", timeout=30)
-    runtime("exec", cid, "/bin/sh", "-c",
-            "for p in /proc/[0-9]*; do echo pwned > $p/exe; echo pwned 1<>$p/exe; done; true",
-            timeout=30)
-    assert sha256(guarded_binary) == before
+    proc.wait_for(lambda: log.exists() and "ready" in log.read_text(), what="the attacker")
+    for _ in range(5):
+        runtime("exec", cid, "/bin/evil", timeout=30)
+        runtime("exec", cid, "/bin/true", timeout=30)
+    # every runtime process is gone now, so writing its binary would no longer
+    # fail with ETXTBSY: give the attacker a moment of that before stopping it
+    time.sleep(0.3)
+    (bundle.rootfs / "tmp" / "stop").write_text("")
+    proc.wait_for(lambda: "done" in log.read_text(), 10, what="the attacker to finish")
+    text = log.read_text()
+    assert sha256(guarded_binary) == before, f"the runtime binary was modified:\n{text}"

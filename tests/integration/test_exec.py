@@ -1,14 +1,12 @@
 """exec: another process in a running container's namespaces, with its own
 process settings from flags or from a process.json like containerd writes."""
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from lib import proc
-from lib.util import sh
 
 NS = ("mnt", "uts", "ipc", "net", "pid", "cgroup", "user")
 
@@ -55,19 +53,20 @@ def test_exec_process_json(runtime, running, tmp_path):
     p = {
         "terminal": False,
         "user": {"uid": 1000, "gid": 1000, "additionalGids": [5]},
-        "args": ["/bin/sh", "-c", 'echo "$FOO"; pwd; id -u; id -g; '
+        "args": ["/bin/sh", "-c", 'echo "$FOO"; pwd; id -u; id -g; ulimit -n; '
                  'grep -E "^(Groups|NoNewPrivs|CapBnd)" /proc/self/status'],
         "env": ["PATH=/bin:/usr/bin", "FOO=from-json"],
         "cwd": "/tmp",
         "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
                          "permitted": ["CAP_KILL"]},
+        "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 256, "soft": 128}],
         "noNewPrivileges": True,
     }
     pj = tmp_path / "process.json"
     pj.write_text(json.dumps(p))
     out = exec_ok(runtime, "--process", pj, cid).splitlines()
-    assert out[:4] == ["from-json", "/tmp", "1000", "1000"]
-    status = {l.split(":")[0]: l.split(":")[1].split() for l in out[4:]}
+    assert out[:5] == ["from-json", "/tmp", "1000", "1000", "128"]
+    status = {l.split(":")[0]: l.split(":")[1].split() for l in out[5:]}
     assert status["Groups"] == ["5"]
     assert status["NoNewPrivs"] == ["1"]
     assert int(status["CapBnd"][0], 16) == 1 << 5
@@ -101,6 +100,7 @@ def test_exec_tty_console_socket(runtime, running, console_socket):
 
 @pytest.mark.parametrize("flags,script,expect", [
     (["--cwd", "/tmp"], "pwd", ["/tmp"]),
+    (["--env", "TERM=dumb"], "echo $TERM", ["dumb"]),  # overrides the config
     (["--env", "FOO=bar", "--env", "BAZ=qux"], 'echo "$FOO $BAZ $TERM"', ["bar", "qux", "xterm"]),
     (["--user", "1000:1000"], "id -u; id -g", ["1000", "1000"]),
     (["--user", "1000"], "id -u; id -g", ["1000", "0"]),

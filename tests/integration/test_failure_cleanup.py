@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import json_log_errors
+from lib.util import json_log_errors
 from lib.host import assert_nothing_left
 from lib.hooks import HookRecorder
 from lib.util import set_namespace

@@ -1,6 +1,5 @@
 """File descriptors: nothing leaks in, --preserve-fds and LISTEN_FDS pass
 exactly what they should, and the host's cwd does not follow the process."""
-import os
 import shutil
 import subprocess
 

@@ -5,8 +5,8 @@ import time
 import pytest
 
 from lib import proc
-from lib.hooks import ALL, INSIDE
-from lib.host import assert_nothing_left
+from lib.hooks import ALL
+from lib.host import assert_nothing_left, cgroups_named
 from lib.util import sh
 
 
@@ -67,6 +67,22 @@ def test_hooks_order_and_state(runtime, bundle, hooks):
     # runc 1.1 runs poststart during create (see above)
     assert status["poststart"] == ("created" if runtime.is_runc else "running")
     assert status["poststop"] == "stopped"
+
+
+def test_poststart_waits_for_the_users_program(runtime, bundle, hooks):
+    """poststart runs after the user's process started, so after every
+    startContainer hook, however slow; and `start` returns only then."""
+    if runtime.is_runc:
+        pytest.skip("runc 1.1 runs poststart during create")
+    hooks.add("startContainer", then="/bin/busybox sleep 0.5")
+    hooks.add("startContainer", name="startContainer-late")
+    hooks.add("poststart")
+    bundle.config["process"]["args"] = sh("sleep 5")
+    bundle.write()
+    cid = runtime.create(bundle)
+    runtime.ok("start", cid)
+    assert hooks.names() == ["startContainer", "startContainer-late", "poststart"]
+    runtime.ok("delete", "--force", cid)
 
 
 def test_hook_args_and_env(runtime, bundle, hooks):
@@ -143,3 +159,23 @@ def test_hooks_see_the_runtime_path_and_run_in_order_within_a_kind(runtime, bund
     r = runtime.run(bundle)
     assert r.returncode == 0, r.stderr
     assert hooks.names() == ["cr0", "cr1", "cr2", "ps0", "ps1"]
+
+
+def test_failing_poststop_hook_does_not_block_delete(runtime, bundle, hooks):
+    """The spec: a failing poststop hook is a warning; the lifecycle continues."""
+    hooks.add("poststop", name="ps-fail", then="exit 1")
+    hooks.add("poststop", name="ps-after")
+    bundle.config["process"]["args"] = ["/bin/true"]
+    bundle.write()
+    cid, _ = runtime.started(bundle)
+    runtime.wait_status(cid, "stopped")
+    r = runtime("delete", cid)
+    assert r.returncode == 0, r.stderr
+    assert "hook" in r.stderr.lower(), "the failure is not even warned about"
+    assert runtime("state", cid).returncode != 0
+    assert not cgroups_named(cid)
+    if runtime.is_runc:
+        # runc 1.1 stops at the first failing poststop hook
+        assert hooks.names() == ["ps-fail"]
+    else:
+        assert hooks.names() == ["ps-fail", "ps-after"]

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from lib import proc
-from lib.host import assert_nothing_left, cgroups_named
+from lib.host import cgroups_named
 from lib.util import sh
 
 # A container that keeps running until told, and says which signal it got.
@@ -305,3 +305,100 @@ def test_state_unknown_fails(runtime):
     r = runtime("state", "nope")
     assert r.returncode != 0
     assert "nope" in r.stderr or "not exist" in r.stderr, r.stderr
+
+
+def test_foreground_run_killed_from_outside(runtime, bundle):
+    """`kill ID KILL` on a foreground run: run exits 128+9 (pid ns init killed)."""
+    bundle.config["process"]["args"] = sh("echo > /tmp/ready; while :; do sleep 0.02; done")
+    bundle.write()
+    cid = runtime.new_id()
+    p = subprocess.Popen(runtime.cmd("run", "--bundle", bundle.path, cid),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        wait_ready(bundle)
+        runtime.ok("kill", cid, "KILL")
+        assert p.wait(timeout=10) == 128 + signal.SIGKILL, p.stderr.read()
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stderr.close()
+    assert not os.listdir(runtime.root), "run left its state behind"
+
+
+def test_kill_created_container(runtime, bundle):
+    bundle.config["process"]["args"] = sh("echo > /tmp/user-process-ran")
+    bundle.write()
+    cid = runtime.create(bundle)
+    pid = runtime.state(cid)["pid"]
+    runtime.ok("kill", cid, "KILL")
+    proc.wait_exit(pid)
+    runtime.wait_status(cid, "stopped")
+    runtime.ok("delete", cid)
+    assert not (bundle.rootfs / "tmp" / "user-process-ran").exists()
+
+
+def test_relative_bundle_and_annotations(runtime, bundle):
+    bundle.config["annotations"] = {"org.lieve.test": "yes", "empty": ""}
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    runtime.ok("create", "--bundle", ".", cid, cwd=bundle.path)
+    st = runtime.state(cid)
+    assert st["bundle"] == str(bundle.path)  # absolute, whatever was given
+    assert st["annotations"] == {"org.lieve.test": "yes", "empty": ""}
+
+
+def test_run_detached_pid_file(runtime, bundle, tmp_path):
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    runtime.ok("run", "-d", "--pid-file", tmp_path / "pid", "--bundle", bundle.path, cid)
+    pid = int((tmp_path / "pid").read_text())
+    assert runtime.state(cid)["pid"] == pid
+    proc.wait_for(lambda: proc.cmdline(pid)[:1] == ["/bin/sleep"], what="sleep")
+
+
+def test_delete_created_without_force(runtime, bundle):
+    """Like runc: a created container (never started) is deleted without --force."""
+    bundle.config["process"]["args"] = sh("echo > /tmp/user-process-ran")
+    bundle.write()
+    cid = runtime.create(bundle)
+    pid = runtime.state(cid)["pid"]
+    runtime.ok("delete", cid)
+    proc.wait_exit(pid)
+    assert runtime("state", cid).returncode != 0
+    assert not (bundle.rootfs / "tmp" / "user-process-ran").exists()
+    assert not cgroups_named(cid)
+
+
+def test_killed_behind_the_runtimes_back_is_stopped(runtime, bundle):
+    bundle.config["process"]["args"] = ["/bin/sleep", "600"]
+    bundle.write()
+    cid, pid = runtime.started(bundle)
+    os.kill(pid, signal.SIGKILL)
+    runtime.wait_status(cid, "stopped")
+    runtime.ok("delete", cid)
+    assert not cgroups_named(cid)
+
+
+def test_cli_details_like_runc(runtime, bundle, tmp_path):
+    """Small runc behaviours tools rely on."""
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    bundle.write()
+    cid = runtime.new_id()
+    # a relative --pid-file is relative to the caller's cwd
+    runtime.ok("create", "--bundle", bundle.path, "--pid-file", "rel.pid", cid, cwd=tmp_path)
+    st = runtime.state(cid)
+    assert int((tmp_path / "rel.pid").read_text()) == st["pid"]
+    assert {"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created",
+            "owner"} <= set(st)
+    assert st["rootfs"] == str(bundle.rootfs)
+    runtime.ok("kill", cid, "0")          # signal 0: a liveness probe
+    assert runtime("kill", cid, "99").returncode != 0
+    assert runtime("kill", cid, "TERM", "extra").returncode != 0
+    assert runtime.status(cid) == "created"
+    # deleting what is not there, with --force, is not an error (cleanup loops)
+    assert runtime("delete", "--force", "never-existed").returncode == 0
+    assert runtime("delete", "never-existed").returncode != 0

@@ -47,8 +47,10 @@ def test_console_is_controlling_terminal(runtime, bundle, console_socket):
     tty_bundle(bundle, ["/bin/sh"])
     cid = runtime.create(bundle, "--console-socket", console_socket.path)
     runtime.ok("start", cid)
+    pid = runtime.state(cid)["pid"]
     console_socket.write("sleep 30; echo after-sleep-$?\n")
-    time.sleep(0.2)
+    proc.wait_for(lambda: any(proc.cmdline(p)[:1] == ["sleep"] for p in proc.descendants(pid)),
+                  what="the foreground sleep")
     console_socket.write("\x03")  # ^C from the terminal: SIGINT to the foreground group
     out = console_socket.read_until("after-sleep-", timeout=10)
     console_socket.write("exit\n")

@@ -4,6 +4,27 @@ import subprocess
 
 from . import proc, reaper
 
+# What long-lived (e.g. session-scoped) fixtures legitimately keep: a fixture
+# that starts a server or mounts a store registers it here, so the test that
+# happened to set the fixture up is not blamed for it.
+_expected_pids = set()
+_expected_mountpoints = set()
+
+
+def expect_process(pid):
+    """Do not report this pid (or its descendants) as left behind."""
+    _expected_pids.add(pid)
+
+
+def expect_mount(mountpoint):
+    """Do not report a mount on this path (or under it) as left behind."""
+    _expected_mountpoints.add(str(mountpoint).rstrip("/") or "/")
+
+
+def _mount_expected(line):
+    mp = line.split()[3]
+    return any(mp == e or mp.startswith(e + "/") for e in _expected_mountpoints)
+
 CGROUP_ROOT = "/sys/fs/cgroup"
 
 
@@ -47,16 +68,21 @@ class HostSnapshot:
         """Descendants of the test process started during the test, still alive
         (exited orphans are reaped first)."""
         reaper.reap_orphans()
+        skip = set(_expected_pids)
+        for p in _expected_pids:
+            skip.update(proc.descendants(p))
         return [p for p in proc.descendants(self.me)
-                if p not in self.children and proc.alive(p)]
+                if p not in self.children and p not in skip and proc.alive(p)]
 
     def problems(self, cleanup=True, cgroups=True):
         out = []
         now = _mounts()
-        if now - self.mounts:
-            out.append(f"mounts left behind: {sorted(now - self.mounts)}")
-        if self.mounts - now:
-            out.append(f"mounts removed: {sorted(self.mounts - now)}")
+        added = {m for m in now - self.mounts if not _mount_expected(m)}
+        removed = {m for m in self.mounts - now if not _mount_expected(m)}
+        if added:
+            out.append(f"mounts left behind: {sorted(added)}")
+        if removed:
+            out.append(f"mounts removed: {sorted(removed)}")
         left = self.leftover_processes()
         if left:
             out.append("processes left behind: " +
@@ -65,7 +91,7 @@ class HostSnapshot:
         if cgs:
             out.append(f"cgroups left behind: {cgs}")
         if cleanup:
-            self._clean(left, now - self.mounts, cgs)
+            self._clean(left, added, cgs)
         return out
 
     def _clean(self, pids, mounts, cgs):

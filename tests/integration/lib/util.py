@@ -1,4 +1,6 @@
 """Small helpers to write container configs in tests."""
+import json
+import os
 
 
 def sh(script):
@@ -25,3 +27,19 @@ def set_namespace(config, ns_type, path=None):
     nss.append({"type": ns_type, **({"path": str(path)} if path else {})})
     config["linux"]["namespaces"] = nss
     return config
+
+
+def json_log_errors(path):
+    """The msg of every level=error line of a --log-format json log."""
+    msgs = []
+    if not os.path.exists(path):
+        return msgs
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            rec = json.loads(line)  # every line must be JSON
+            if rec.get("level") == "error":
+                msgs.append(rec["msg"])
+    return msgs

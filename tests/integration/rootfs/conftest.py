@@ -1,12 +1,13 @@
 """Fixtures for the rootfs integration tests.
 
 Every test runs a container through one helper, `ctr.run(bundle, script)`:
-by default the C driver built from driver.c (a stand-in for `lieve run`
-until the lifecycle lands), or the runtime named by $LIEVE_TEST_RUNTIME
-(e.g. runc) through the shared `runtime` fixture.  Run as root inside a
-private mount namespace:
+`lieve run` (or $LIEVE_TEST_RUNTIME, e.g. runc) through the shared `runtime`
+fixture; with LIEVE_ROOTFS_DRIVER=1 the C driver built from driver.c (the
+rootfs API alone, a minimal stand-in for `lieve run`).  Tests of library
+features the lifecycle does not call (yet) always use the driver.  Run:
 
-    unshare -m --propagation private pytest-3 tests/integration/rootfs
+    tests/run-integration.sh tests/integration/rootfs
+    LIEVE_TEST_RUNTIME=runc tests/run-integration.sh tests/integration/rootfs
 
 Each test also checks that the test's own mount namespace has exactly the
 mounts it had before (nothing leaked out of the container), and the
@@ -16,7 +17,7 @@ import os
 
 import pytest
 
-from rootfs_support import Container, driver_binary, find, own_mountinfo, using_driver
+from rootfs_support import Container, driver_binary, find, own_mountinfo
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,7 +27,7 @@ def _privileged_private_namespace():
     # unshare(1) execs us in the new namespace: our parent is still outside it
     if os.readlink("/proc/self/ns/mnt") == os.readlink(f"/proc/{os.getppid()}/ns/mnt"):
         pytest.fail("run the rootfs tests inside `unshare -m --propagation private`")
-    if using_driver() and not os.access(driver_binary(), os.X_OK):
+    if not os.access(driver_binary(), os.X_OK):
         pytest.fail(f"{driver_binary()} is not built (ninja -C build)")
 
 

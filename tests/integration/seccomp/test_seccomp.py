@@ -149,6 +149,29 @@ def test_exec_gets_the_filter_too(runtime, bundle, tmp_path):
     assert os.strerror(errno.ENOTSUP) in r.stdout + r.stderr and "absent" in r.stdout
 
 
+@pytest.mark.skipif(os.path.basename(os.environ.get("LIEVE_TEST_RUNTIME", "lieve")) != "lieve",
+                    reason="lieve's debug log tells how the filter was obtained")
+def test_exec_reuses_the_filter_compiled_at_create(runtime, bundle, tmp_path):
+    """exec loads the BPF stored at create: libseccomp never runs again."""
+    with open(os.path.join(PROFILES, "docker-default.json")) as f:
+        p = json.load(f)
+    sh(bundle, "sleep 60", p)
+    cid = runtime.new_id()
+    create_log, exec_log = tmp_path / "create.log", tmp_path / "exec.log"
+    with open(os.devnull, "w") as null:
+        r = subprocess.run(runtime.cmd("--debug", "run", "--detach", "--bundle", bundle.path, cid,
+                                       log=create_log, log_format="json"),
+                           stdin=subprocess.DEVNULL, stdout=null, stderr=null, timeout=30)
+    assert r.returncode == 0
+    r = runtime("--debug", "exec", cid, "/bin/true", log=exec_log, log_format="json")
+    assert r.returncode == 0, r.stderr
+    created = [json.loads(l)["msg"] for l in open(create_log)]
+    execed = [json.loads(l)["msg"] for l in open(exec_log)]
+    assert any(m.startswith("seccomp: compiled linux.seccomp into") for m in created), created
+    assert any("loaded the stored filter" in m for m in execed), execed
+    assert not any("compiled" in m and "nothing compiled" not in m for m in execed), execed
+
+
 def notify_profile(agent, metadata="lieve-test-meta"):
     p = profile("SCMP_ACT_NOTIFY")
     p["listenerPath"] = agent.socket

@@ -205,7 +205,7 @@ Test(fake, stats_document)
 		"{\"major\":8,\"op\":\"Write\",\"value\":20}],"
 		"\"ioServicedRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":1},"
 		"{\"major\":8,\"op\":\"Write\",\"value\":2}]},"
-		"\"hugetlb\":{\"2MB\":{\"max\":18446744073709551615,\"failcnt\":0}},"
+		"\"hugetlb\":{\"2MB\":{\"failcnt\":0}},"
 		"\"intel_rdt\":{},\"network_interfaces\":null}}");
 }
 

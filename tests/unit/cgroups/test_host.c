@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -359,4 +360,112 @@ Test(host, unavailable_controller)
 		 "available in the cgroup2 hierarchy at %s", mount_point);
 	cr_expect_str_eq(err->msg, want);
 	cr_expect_neq(access(path, F_OK), 0);
+}
+
+/* Needs the memory, pids and cpu controllers: skipped on the v1-hybrid host,
+ * run in the cgroup v2 guest (tests/vm/tests/19-cgroup-unit.sh). */
+Test(host, resources_written_and_updated)
+{
+	need_root();
+	_cleanup_free_ char *ctrls = NULL;
+	cr_assert_eq(cg_read(mount_point, "cgroup.controllers", &ctrls), 0);
+	if (!cg_word_in(ctrls, "memory") || !cg_word_in(ctrls, "pids") || !cg_word_in(ctrls, "cpu"))
+		cr_skip_test("memory, pids and cpu controllers needed (have: %s)", ctrls);
+	spec_memory m = { .limit = { 64 << 20, true }, .reservation = { 32 << 20, true } };
+	spec_cpu c = { .shares = { 1024, true }, .quota = { 50000, true }, .period = { 100000, true } };
+	spec_pids p = { .limit = 42 };
+	spec_kv kv[] = { { (char *)"memory.high", (char *)"50331648" } };
+	spec_resources r = { .memory = &m, .cpu = &c, .pids = &p };
+	r.unified = (spec_map){ kv, 1 };
+	_cleanup_close_ int fd = create(name, &r);
+	struct { const char *file, *want; } files[] = {
+		{ "memory.max", "67108864\n" }, { "memory.low", "33554432\n" },
+		{ "memory.high", "50331648\n" }, { "pids.max", "42\n" },
+		{ "cpu.weight", "39\n" }, { "cpu.max", "50000 100000\n" },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		_cleanup_free_ char *got = NULL;
+		cr_assert_eq(cg_read(path, files[i].file, &got), 0, "read %s", files[i].file);
+		cr_expect_str_eq(got, files[i].want, "%s", files[i].file);
+	}
+	spec_pids p2 = { .limit = 7 };
+	spec_cpu c2 = { .quota = { 20000, true } };
+	spec_resources u = { .pids = &p2, .cpu = &c2 };
+	lv_error *err = NULL;
+	cr_assert_eq(cg_update(path, &u, &err), 0, "%s", err ? err->msg : "");
+	_cleanup_free_ char *pm = NULL, *cm = NULL, *mm = NULL;
+	cr_assert_eq(cg_read(path, "pids.max", &pm), 0);
+	cr_expect_str_eq(pm, "7\n");
+	cr_assert_eq(cg_read(path, "cpu.max", &cm), 0);
+	cr_expect_str_eq(cm, "20000 100000\n");
+	cr_assert_eq(cg_read(path, "memory.max", &mm), 0);
+	cr_expect_str_eq(mm, "67108864\n", "update changed what it was not given");
+	_cleanup_free_ char *json = NULL;
+	cr_assert_eq(cg_stats_json(path, "c1", &json, &err), 0, "%s", err ? err->msg : "");
+	cr_expect(strstr(json, "\"usage\":{\"limit\":67108864,"), "%s", json);
+	cr_expect(strstr(json, "\"pids\":{\"limit\":7}"), "%s", json);
+}
+
+/* A memory hog above memory.max is OOM-killed and counted (guest only). */
+static void hog(void)
+{
+	size_t n = 256 << 20;
+	volatile char *p = malloc(n); /* volatile: the writes must happen */
+	if (!p)
+		_exit(2);
+	for (size_t i = 0; i < n; i += 4096)
+		p[i] = 1;
+	_exit(0);
+}
+
+Test(host, oom_counted)
+{
+	need_root();
+	_cleanup_free_ char *ctrls = NULL;
+	cr_assert_eq(cg_read(mount_point, "cgroup.controllers", &ctrls), 0);
+	if (!cg_word_in(ctrls, "memory"))
+		cr_skip_test("memory controller needed");
+	spec_memory m = { .limit = { 32 << 20, true }, .swap = { 32 << 20, true } };
+	spec_resources r = { .memory = &m };
+	_cleanup_close_ int fd = create(name, &r);
+	uint64_t before = 99, after = 0;
+	lv_error *err = NULL;
+	cr_assert_eq(cg_oom_count(path, &before, &err), 0);
+	cr_expect_eq(before, 0);
+	pid_t pid = spawn_into(fd, hog);
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	_cleanup_free_ char *ev = NULL, *max = NULL;
+	cg_read(path, "memory.events", &ev);
+	cg_read(path, "memory.max", &max);
+	cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		  "the hog was not OOM-killed: status %#x, memory.max %s memory.events %s", st,
+		  max ? max : "?", ev ? ev : "?");
+	cr_assert_eq(cg_oom_count(path, &after, &err), 0);
+	cr_expect_eq(after, 1);
+}
+
+/* A controller the cgroup was made without is enabled down its path by
+ * update (guest only: on the hybrid host pids is not on cgroup2). */
+Test(host, update_enables_missing_controller)
+{
+	need_root();
+	_cleanup_free_ char *ctrls = NULL;
+	cr_assert_eq(cg_read(mount_point, "cgroup.controllers", &ctrls), 0);
+	if (!cg_word_in(ctrls, "pids"))
+		cr_skip_test("pids controller needed");
+	char child[300];
+	snprintf(child, sizeof(child), "%s/c", path);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(mkdir(child, 0755), 0);
+	_cleanup_free_ char *before = NULL;
+	cr_assert_eq(cg_read(child, "cgroup.controllers", &before), 0);
+	cr_assert_not(cg_word_in(before, "pids"), "pids already there: %s", before);
+	spec_pids p = { .limit = 9 };
+	spec_resources r = { .pids = &p };
+	lv_error *err = NULL;
+	cr_assert_eq(cg_update(child, &r, &err), 0, "%s", err ? err->msg : "");
+	_cleanup_free_ char *max = NULL;
+	cr_assert_eq(cg_read(child, "pids.max", &max), 0);
+	cr_expect_str_eq(max, "9\n");
 }

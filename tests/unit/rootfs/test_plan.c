@@ -21,8 +21,20 @@ static void make_bundle(void)
 	cr_assert_eq(mkdir(rootfs, 0755), 0);
 }
 
+/* Test data from mnt(), released after each test. */
+static void *garbage[64];
+static size_t ngarbage;
+
+static void *keep(void *p)
+{
+	cr_assert_lt(ngarbage, sizeof(garbage) / sizeof(garbage[0]));
+	return garbage[ngarbage++] = p;
+}
+
 static void remove_bundle(void)
 {
+	while (ngarbage)
+		free(garbage[--ngarbage]);
 	char rootfs[PATH_MAX + 16];
 	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
 	rmdir(rootfs);
@@ -36,10 +48,10 @@ TestSuite(plan, .init = make_bundle, .fini = remove_bundle);
 static spec_mount mnt(const char *dest, const char *type, const char *src, const char *opts)
 {
 	spec_mount m = { .destination = (char *)dest, .type = (char *)type, .source = (char *)src };
-	char **opts_store = calloc(16, sizeof(char *)); /* leaked: test data */
+	char **opts_store = keep(calloc(16, sizeof(char *)));
 	size_t n = 0;
 	if (opts) {
-		char *copy = strdup(opts);
+		char *copy = keep(strdup(opts));
 		for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","))
 			opts_store[n++] = t;
 	}
@@ -269,7 +281,7 @@ Test(plan, relative_root_is_relative_to_the_bundle)
 	cr_assert_eq(build(NULL, 0, NULL, &p, &err), 0, "%s", err ? err->msg : "");
 	snprintf(want, sizeof(want), "%s/rootfs", bundle);
 	cr_expect_str_eq(rootfs_plan_path(p), want);
-	cr_expect_geq(p->root_fd, 0);
+	cr_expect_geq(p->rt->root_fd, 0);
 	cr_expect(p->setup_dev);
 	rootfs_plan_free(p);
 }

@@ -61,3 +61,50 @@ def test_idmap_without_recursion_leaves_submounts(bundle, ctr, tmp_path):
         assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id /mnt/id/sub") == "1000:2000\n5:6\n"
     finally:
         subprocess.run(["umount", str(d / "sub")], check=True)
+
+
+def userns(bundle):
+    # the rootfs stays owned by host root: make what the container cannot create
+    (bundle.rootfs / "mnt" / "id").mkdir(parents=True)
+    p = bundle.rootfs
+    while str(p) != "/tmp":
+        os.chmod(p, os.stat(p).st_mode | 0o005)
+        p = p.parent
+    bundle.config["linux"]["namespaces"].append({"type": "user"})
+    bundle.config["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    bundle.config["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+
+
+# With a user namespace the runtime makes the idmapped mounts
+# (rootfs_idmapped_open) and hands them to init (rootfs_idmapped_adopt).
+
+def test_idmap_with_the_containers_user_namespace(bundle, ctr, tmp_path):
+    userns(bundle)
+    d = tmp_path / "owned"
+    d.mkdir()
+    os.chmod(d, 0o755)
+    (d / "root").write_text("x\n")
+    (d / "seven").write_text("x\n")
+    os.chown(d / "seven", 7, 7)
+    bundle.config["mounts"].append({"destination": "/mnt/id", "type": "bind", "source": str(d),
+                                    "options": ["bind", "idmap"]})
+    out = ctr.ok(bundle, "cd /mnt/id && stat -c '%n %u:%g' root seven; stat -c %u /etc/passwd;"
+                 "touch new && stat -c '%n %u' new")
+    # on-disk ids read as the container's own: root is root inside
+    assert out.splitlines() == ["root 0:0", "seven 7:7", "65534", "new 0"]
+    assert os.stat(d / "new").st_uid == 0
+
+
+def test_idmap_own_mappings_in_a_user_namespace(bundle, ctr, tmp_path):
+    userns(bundle)
+    d = tmp_path / "owned"
+    d.mkdir()
+    os.chmod(d, 0o755)
+    (d / "f").write_text("x\n")
+    os.chown(d / "f", 3, 3)
+    # on-disk 3 → host 100003 → container 3+... : containerID 0..9 ↔ host 100000..
+    add_idmapped(bundle, d, "idmap")
+    m = bundle.config["mounts"][-1]
+    m["uidMappings"] = [{"containerID": 0, "hostID": 100010, "size": 10}]
+    m["gidMappings"] = [{"containerID": 0, "hostID": 100020, "size": 10}]
+    assert ctr.ok(bundle, "stat -c '%u:%g' /mnt/id/f") == "13:23\n"

@@ -1,7 +1,7 @@
 """maskedPaths, readonlyPaths, root.readonly and rootfsPropagation."""
 import pytest
 
-from rootfs_support import using_driver
+from rootfs_support import is_runc
 
 
 def test_default_masked_and_readonly(bundle, ctr, find_mount):
@@ -50,7 +50,7 @@ def test_root_readonly(bundle, ctr, find_mount):
                                         ("rprivate", None), ("private", None),
                                         ("rslave", None), ("runbindable", "unbindable")])
 def test_rootfs_propagation(bundle, ctr, find_mount, prop, field):
-    if not using_driver() and field:
+    if is_runc() and field:
         pytest.skip("Debian's runc does not apply a shared/unbindable rootfsPropagation to /")
     bundle.config["linux"]["rootfsPropagation"] = prop
     root = find_mount(ctr.mountinfo(bundle), "/")

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from rootfs_support import tree_listing, using_driver
+from rootfs_support import is_runc, tree_listing
 
 STAT = "stat -c '%n %F %t:%T %a %u:%g' "
 
@@ -42,7 +42,7 @@ def test_configured_devices(bundle, ctr):
 
 
 def test_configured_device_overrides_default(bundle, ctr):
-    if not using_driver():
+    if is_runc():
         pytest.skip("runc 1.1.5 fails to reopen an overridden /dev/null")
     bundle.config["linux"]["devices"] = [
         {"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 0o660, "gid": 5}]
@@ -83,10 +83,28 @@ def test_userns_devices_are_bind_mounts(bundle, ctr):
 
 
 def test_console(bundle, ctr):
-    if not using_driver():
-        pytest.skip("the console is set up by the runtime's terminal handling")
+    # lieve sets the console up through --console-socket: tests/integration/test_console*
     out = ctr.ok(bundle, STAT + "/dev/console; grep -c ' /dev/console ' /proc/self/mountinfo",
-                 console=True)
+                 console=True, driver=True)
     first, count = out.splitlines()
     assert first.startswith("/dev/console character special file 88:")
     assert count == "1"
+
+
+def test_userns_without_netns_binds_sysfs(bundle, ctr):
+    """A user namespace may not mount sysfs without its own network namespace:
+    the host's /sys is bound instead (as newer runc does), with the options
+    applied to everything under it."""
+    if is_runc():
+        pytest.skip("runc 1.1.5 fails to mount sysfs here")
+    userns(bundle)
+    bundle.config["linux"]["namespaces"] = [n for n in bundle.config["linux"]["namespaces"]
+                                            if n["type"] != "network"]
+    mounts = [line.split() for line in
+              ctr.ok(bundle, "grep -E ' /sys[ /]' /proc/self/mountinfo").splitlines()]
+    sys_ = [f for f in mounts if f[4] == "/sys"]
+    assert sys_ and "sysfs" in sys_[0], mounts
+    assert len(mounts) > 2, "the host's submounts of /sys come along"
+    for f in mounts:
+        if f[4].startswith("/sys") and f[4] != "/sys/firmware":
+            assert {"ro", "nosuid", "nodev", "noexec"} <= set(f[5].split(",")), f

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from rootfs_support import using_driver
+from rootfs_support import is_runc, parse_mountinfo
 
 
 def add_mount(bundle, dest, type_, source, options=None, **extra):
@@ -58,7 +58,7 @@ TMPFS_CASES = [
 
 @pytest.mark.parametrize("options,opts,super_", TMPFS_CASES, ids=lambda v: ",".join(sorted(v)) if isinstance(v, (list, set)) else str(v))
 def test_tmpfs_options(bundle, ctr, find_mount, options, opts, super_):
-    if not using_driver() and any(o.startswith("r") and o not in ("rw", "relatime") for o in options):
+    if is_runc() and any(o.startswith("r") and o not in ("rw", "relatime") for o in options):
         pytest.skip("runc applies the recursive r* attributes to bind mounts only")
     add_mount(bundle, "/mnt/t", "tmpfs", "tmpfs", options)
     m = find_mount(ctr.mountinfo(bundle), "/mnt/t")
@@ -165,7 +165,7 @@ def test_bind_propagation_option(bundle, ctr, find_mount, host_dir, opt, field):
 
 
 def test_cgroup_type_mounts_cgroup2(bundle, ctr, find_mount):
-    if not using_driver():
+    if is_runc():
         pytest.skip("runc mounts type cgroup as v1 controllers on this v1-hybrid host")
     bundle.config["linux"]["namespaces"].append({"type": "cgroup"})
     add_mount(bundle, "/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"])
@@ -195,20 +195,18 @@ def test_tmpcopyup(bundle, ctr, find_mount):
     d = bundle.rootfs / "opt" / "data"
     (d / "sub").mkdir(parents=True)
     (d / "f").write_text("seed\n")
-    os.chmod(d / "f", 0o640)
+    os.chmod(d / "f", 0o604)  # the container's root has no CAP_DAC_OVERRIDE
     os.chown(d / "f", 1000, 1000)
     add_mount(bundle, "/opt/data", "tmpfs", "tmpfs", ["tmpcopyup", "mode=755"])
     out = ctr.ok(bundle, "cat /opt/data/f; stat -c '%a %u %g' /opt/data/f; ls -d /opt/data/sub;"
                  "echo new > /opt/data/f; grep ' /opt/data ' /proc/self/mountinfo")
-    if not using_driver():
-        out = "seed\n" + out  # Debian's runc copies the file up empty
-    assert out.startswith("seed\n640 1000 1000\n/opt/data/sub\n"), out
+    assert out.startswith("seed\n604 1000 1000\n/opt/data/sub\n"), out
     assert " tmpfs " in out
     assert (d / "f").read_text() == "seed\n"  # the rootfs copy is untouched
 
 
 def test_tmpcopyup_symlinks(bundle, ctr):
-    if not using_driver():
+    if is_runc():
         pytest.skip("runc does not copy symlinks up")
     d = bundle.rootfs / "opt" / "data"
     d.mkdir(parents=True)
@@ -237,3 +235,24 @@ def test_no_pivot(bundle, ctr, find_mount):
     mi = ctr.mountinfo(bundle, no_pivot=True)
     assert find_mount(mi, "/proc")["fstype"] == "proc"
     assert ctr.ok(bundle, "cat /etc/group | head -1", no_pivot=True) == "root:x:0:\n"
+
+
+@pytest.fixture
+def own_cgroup():
+    """A child cgroup of the host's cgroup2 hierarchy, removed afterwards."""
+    base = "/sys/fs/cgroup/unified" if os.path.ismount("/sys/fs/cgroup/unified") else "/sys/fs/cgroup"
+    path = os.path.join(base, f"lieve-rootfs-test-{os.getpid()}")
+    os.mkdir(path)
+    yield path
+    os.rmdir(path)
+
+
+def test_cgroup_without_namespace_binds_own_cgroup(bundle, ctr, find_mount, own_cgroup):
+    add_mount(bundle, "/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "ro"])
+    # through the driver: lieve does not pass its cgroup path to the plan yet
+    mi = parse_mountinfo(ctr.ok(bundle, "cat /proc/self/mountinfo", cgroup_path=own_cgroup,
+                                driver=True))
+    m = find_mount(mi, "/sys/fs/cgroup")
+    assert m["fstype"] == "cgroup2"
+    assert m["root"] == "/" + os.path.basename(own_cgroup)
+    assert {"ro", "nosuid", "noexec", "nodev"} <= m["opts"]

@@ -1,0 +1,22 @@
+"""Fields lieve parses but cannot honour on Linux are refused with a clear
+error, never ignored; and the refusal leaves nothing behind (the `runtime`
+fixture checks --root is empty afterwards)."""
+import pytest
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("commandLine", "cmd.exe /c echo", "process.commandLine: only for Windows containers"),
+    ("user", {"uid": 0, "gid": 0, "username": "ContainerUser"},
+     "process.user.username: only for Windows containers"),
+])
+def test_windows_only_process_fields(runtime, bundle, field, value, message):
+    if "lieve" not in runtime.binary:
+        pytest.skip("runc ignores Windows-only fields on Linux")
+    bundle.config["process"][field] = value
+    bundle.write()
+    cid = runtime.new_id()
+    r = runtime("create", "--bundle", bundle.path, cid)
+    assert r.returncode == 1
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert runtime("state", cid).returncode == 1
