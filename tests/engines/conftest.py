@@ -186,8 +186,9 @@ class Containerd:
         conf.write_text(CONTAINERD_TOML.format(d=self.dir))
         self.log = open(self.dir / "containerd.log", "w")
         self.host.own_cgroup(self.ns)
-        self.proc = subprocess.Popen(["containerd", "--config", str(conf)], stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(["containerd", "--config", str(conf)],
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
         wait_for(lambda: self.proc.poll() is not None or
                  run(["ctr", "-a", self.sock, "version"], timeout=10).returncode == 0,
                  timeout=20, what="containerd to answer")
@@ -282,12 +283,12 @@ def ctd(containerd_daemon):
     """The session's containerd; every container the test left is removed
     afterwards and the runtime's state directory must then be empty."""
     yield containerd_daemon
-    left = containerd_daemon.ctr("containers", "ls", "-q").stdout.split()
     containerd_daemon.remove_all()
     sd = containerd_daemon.state_dir()
     state = sorted(os.listdir(sd)) if os.path.isdir(sd) else []
+    for cid in state:  # so that one test's leftover does not fail the next ones
+        run([containerd_daemon.runtime_bin, "--root", sd, "delete", "--force", cid])
     assert not state, f"runtime state left in {sd} after every task was deleted: {state}"
-    del left
 
 
 # ---------------------------------------------------------------- Podman

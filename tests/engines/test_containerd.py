@@ -6,6 +6,7 @@
   --pid-file P ID, pause, resume, ps --format json ID, delete [--force] ID."""
 import os
 import re
+import subprocess
 import uuid
 
 import pytest
@@ -101,7 +102,8 @@ def test_exec_missing_cwd_fails(ctd, image, rt_name, request):
     a directory that does not exist fails (and creates nothing)."""
     if rt_name == "lieve":
         request.node.add_marker(pytest.mark.xfail(
-            strict=True, reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
+            strict=True,
+            reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
     c = detached(ctd, image, "sleep", "1000")
     r = run(ctd.exec_argv("--exec-id", "w", "--cwd", "/nonexistent-dir", c, "true"))
     assert r.returncode != 0
@@ -147,7 +149,6 @@ def test_pause_resume(ctd, image):
 def test_kill_default_signal(ctd, image):
     """`ctr task kill` sends SIGTERM to init; the foreground `ctr run` exits
     with the status the trap chose."""
-    import subprocess
     c = cid()
     out = ctd.dir / f"{c}.out"
     with open(out, "w") as f:

@@ -239,7 +239,8 @@ def test_exec_missing_workdir_fails(pm, image, rt_name, request):
     a directory that does not exist fails (and creates nothing)."""
     if rt_name == "lieve":
         request.node.add_marker(pytest.mark.xfail(
-            strict=True, reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
+            strict=True,
+            reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
     n = detached(pm, image, "sleep", "1000")
     r = pm("exec", "-w", "/nonexistent-dir", n, "true")
     assert r.returncode != 0
