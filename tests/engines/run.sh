@@ -35,6 +35,13 @@ for a in "$@"; do
 	esac
 	prev=$a
 done
+# One session at a time on a host: a session mounts its tmpfs shadows on
+# /run/lieve, /run/containerd, ... creating them if missing and removing them
+# at the end, which would pull them from under a concurrent session.
+if [ -z "${LIEVE_ENGINES_LOCKED:-}" ]; then
+	export LIEVE_ENGINES_LOCKED=1
+	exec flock -o -w 900 /run/lock "$here/run.sh" "$@"
+fi
 LIEVE_ENGINES_HOST_MNTNS=$(stat -L -c %i /proc/self/ns/mnt)
 export LIEVE_ENGINES_HOST_MNTNS
 exec unshare --mount --propagation private -- \
