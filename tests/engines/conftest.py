@@ -145,7 +145,10 @@ def host(tmp_path_factory, runtime_bin):
     hostlib.umount_all_under(str(base))
     shutil.rmtree(base, ignore_errors=True)  # image, engines' storage and state
     for s in reversed(list(h.shadows.values())):
-        s.remove()
+        try:
+            s.remove()
+        except OSError as e:
+            problems.append(f"shadow {s.path}: {e}")
     if problems:
         pytest.fail("; ".join(problems))
 
