@@ -47,9 +47,13 @@ def test_run_rm_stdin(ctd, image):
 
 
 def test_run_tty(ctd, image):
+    # ctr sets the size only after the task started: wait for it
     rc, out = run_pty(ctd.run_argv("--rm", "-t", image, cid(), "sh", "-c",
-                                   "tty; [ -t 0 ] && echo stdin-is-tty; exit 5"))
+                                   "tty; [ -t 0 ] && echo stdin-is-tty; i=0; "
+                                   "until stty size >/dev/null 2>&1 || [ $i = 50 ]; do "
+                                   "sleep 0.05; i=$((i+1)); done; stty size; exit 5"))
     assert rc == 5, out
+    assert "\n37 101\n" in out  # ctr passes the terminal's size on
     assert "/dev/pts/0" in out
     assert "stdin-is-tty" in out
 

@@ -102,6 +102,7 @@ def test_run_it(pm, image):
                       input="tty; stty size; echo pong-$((6*7)); exit 9\n")
     assert rc == 9, out
     assert "/dev/pts/0" in out and "pong-42" in out
+    assert "\n37 101\n" in out  # conmon passes the terminal's size on
 
 
 def test_run_i_pipe(pm, image):

@@ -177,13 +177,16 @@ def remove_cgroup_tree(path):
 def run_pty(argv, input=None, timeout=30, env=None, input_after=None):
     """Runs argv with a new pty as its controlling terminal and stdio.
     input is typed after input_after appeared in the output (or at once).
-    Returns (exit status, output with \\r\\n turned into \\n)."""
+    The terminal is 37 rows by 101 columns.
+    Returns (exit status, output without carriage returns)."""
     master, slave = os.openpty()
+    import fcntl
+    import struct
+    import termios
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 37, 101, 0, 0))
 
     def setctty():
         os.setsid()
-        import fcntl
-        import termios
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
@@ -222,4 +225,4 @@ def run_pty(argv, input=None, timeout=30, env=None, input_after=None):
     finally:
         os.close(master)
     rc = p.wait(timeout=10)
-    return rc, out.decode(errors="replace").replace("\r\n", "\n")
+    return rc, out.decode(errors="replace").replace("\r", "")
