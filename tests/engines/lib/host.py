@@ -174,16 +174,18 @@ def remove_cgroup_tree(path):
     return problems
 
 
-def run_pty(argv, input=None, timeout=30, env=None, input_after=None):
+def run_pty(argv, input=None, timeout=30, env=None, input_after=None, resize_after=None):
     """Runs argv with a new pty as its controlling terminal and stdio.
     input is typed after input_after appeared in the output (or at once).
-    The terminal is 37 rows by 101 columns.
+    The terminal is 37 rows by 101 columns; once resize_after appeared in the
+    output it becomes 40 by 120 (SIGWINCH for argv).
     Returns (exit status, output without carriage returns)."""
     master, slave = os.openpty()
     import fcntl
     import struct
     import termios
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 37, 101, 0, 0))
+    resized = resize_after is None
 
     def setctty():
         os.setsid()
@@ -200,6 +202,9 @@ def run_pty(argv, input=None, timeout=30, env=None, input_after=None):
             if not sent and (input_after is None or input_after.encode() in out):
                 os.write(master, input.encode())
                 sent = True
+            if not resized and resize_after.encode() in out:
+                fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+                resized = True
             left = deadline - time.monotonic()
             if left <= 0:
                 p.kill()
