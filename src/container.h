@@ -17,6 +17,9 @@
 #include "src/store.h"
 
 #define LV_CONFIG_FILE "config.json"
+/* What later commands need of the config (process, hooks): exec must not
+ * parse a large seccomp profile again just to read process defaults. */
+#define LV_RUNTIME_FILE "runtime.json"
 #define LV_FIFO_FILE "exec.fifo"
 #define LV_SECCOMP_FILE "seccomp.bpf"
 
@@ -25,8 +28,7 @@ typedef struct {
 	const lv_context *ctx;
 	char *id;
 	char *bundle;         /* absolute */
-	char *config_raw;     /* config.json as read, stored with the state */
-	size_t config_len;
+	char *owner;          /* user name of the creator, for the record */
 	spec_config *cfg;
 	ns_plan ns;
 	rootfs_plan *rootfs;

@@ -65,8 +65,8 @@ void lv_container_free(lv_container *c)
 	cg_plan_free(c->cg);
 	sc_filter_free(c->seccomp);
 	spec_config_free(c->cfg);
-	free(c->config_raw);
 	free(c->bundle);
+	free(c->owner);
 	free(c->id);
 	free(c);
 }
@@ -122,9 +122,11 @@ static int load_config(lv_container *c, lv_error **err)
 	_cleanup_free_ char *path = NULL;
 	if (asprintf(&path, "%s/%s", c->bundle, LV_CONFIG_FILE) < 0)
 		return lv_err(err, ENOMEM, "config.json");
-	if (lv_read_file(path, &c->config_raw, &c->config_len, CONFIG_MAX, err) < 0)
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	if (lv_read_file(path, &raw, &len, CONFIG_MAX, err) < 0)
 		return -1;
-	if (spec_config_parse(c->config_raw, c->config_len, LV_CONFIG_FILE, &c->cfg, err) < 0)
+	if (spec_config_parse(raw, len, LV_CONFIG_FILE, &c->cfg, err) < 0)
 		return -1;
 	if (!c->cfg->process)
 		return lv_err(err, 0, "config.json: process: missing required property");
@@ -203,9 +205,16 @@ static int write_record(lv_container *c, const char *status, lv_error **err)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	lv_format_created(&now, created);
-	struct passwd *pw = getpwuid(geteuid());
-	char owner[32];
-	snprintf(owner, sizeof(owner), "%u", geteuid());
+	/* Looked up once: NSS is not free, and the record is written three times. */
+	if (!c->owner) {
+		struct passwd *pw = getpwuid(geteuid());
+		if (pw)
+			c->owner = strdup(pw->pw_name);
+		else if (asprintf(&c->owner, "%u", geteuid()) < 0)
+			c->owner = NULL;
+		if (!c->owner)
+			return lv_err(err, ENOMEM, "container owner");
+	}
 	uint64_t start = 0;
 	if (c->pid > 0 && lv_proc_start_time(c->pid, &start, NULL) < 0)
 		return lv_err(err, errno, "read the start time of pid %d", c->pid);
@@ -214,7 +223,7 @@ static int write_record(lv_container *c, const char *status, lv_error **err)
 		.bundle = c->bundle,
 		.rootfs = (char *)rootfs_plan_path(c->rootfs),
 		.created = created,
-		.owner = pw ? pw->pw_name : owner,
+		.owner = c->owner,
 		.status = (char *)status,
 		.pid = c->pid,
 		.pid_start_time = start,
@@ -382,12 +391,26 @@ static int drive_init(lv_container *c, lv_error **err)
 	}
 }
 
+static int write_runtime_doc(lv_container *c, lv_error **err)
+{
+	spec_config doc = {
+		.oci_version = c->cfg->oci_version,
+		.process = c->cfg->process,
+		.hooks = c->cfg->hooks,
+	};
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	if (spec_config_write(&doc, &json, &len, err) < 0)
+		return -1;
+	return lv_store_write_file(&c->store, LV_RUNTIME_FILE, json, len, err);
+}
+
 static int prepare_state(lv_container *c, lv_error **err)
 {
 	if (lv_store_create(c->ctx->root, c->id, &c->store, err) < 0)
 		return -1;
 	c->store_open = true;
-	if (lv_store_write_file(&c->store, LV_CONFIG_FILE, c->config_raw, c->config_len, err) < 0)
+	if (write_runtime_doc(c, err) < 0)
 		return -1;
 	if (c->seccomp) {
 		_cleanup_free_ void *bpf = NULL;
@@ -468,13 +491,6 @@ void lv_container_abort(lv_container *c)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, lv_error **err)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	return lv_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
 int lv_create(const lv_context *ctx, const lv_create_opts *o, lv_error **err)
 {
 	lv_create_opts co = *o;
@@ -484,7 +500,7 @@ int lv_create(const lv_context *ctx, const lv_create_opts *o, lv_error **err)
 		return -1;
 	int r = lv_container_spawn(c, o->console_socket, err);
 	if (r == 0 && o->pid_file)
-		r = write_pid_file(o->pid_file, c->pid, err);
+		r = lv_write_pid_file(o->pid_file, c->pid, err);
 	if (r < 0)
 		lv_container_abort(c);
 	lv_container_free(c);

@@ -322,12 +322,8 @@ static int exec_in(lv_opened *c, exec_job *j, int *exit_status, lv_error **err)
 	int type;
 	if (lv_sync_recv(j->sync_parent, &type, NULL, err) < 0)
 		goto reap;
-	if (j->o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", pid);
-		if (lv_write_file_atomic(j->o->pid_file, buf, (size_t)n, 0644, err) < 0)
-			return -1;
-	}
+	if (j->o->pid_file && lv_write_pid_file(j->o->pid_file, pid, err) < 0)
+		return -1;
 	*exit_status = 0;
 	if (j->o->detach)
 		return 0;

@@ -32,12 +32,12 @@ int lv_open_container(const lv_context *ctx, const char *id, bool exclusive,
 	if (want_config) {
 		_cleanup_free_ char *path = NULL, *raw = NULL;
 		size_t len = 0;
-		if (asprintf(&path, "%s/%s", o->store.path, LV_CONFIG_FILE) < 0) {
+		if (asprintf(&path, "%s/%s", o->store.path, LV_RUNTIME_FILE) < 0) {
 			lv_err(err, ENOMEM, "open container");
 			goto fail;
 		}
 		if (lv_read_file(path, &raw, &len, 64u << 20, err) < 0 ||
-		    spec_config_parse(raw, len, LV_CONFIG_FILE, &o->cfg, err) < 0)
+		    spec_config_parse(raw, len, LV_RUNTIME_FILE, &o->cfg, err) < 0)
 			goto fail;
 	}
 	return 0;

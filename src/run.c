@@ -36,13 +36,6 @@ static int cleanup_after_exit(const lv_context *ctx, const char *id, lv_error **
 	return r;
 }
 
-static int write_pid(const char *path, pid_t pid, lv_error **err)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	return lv_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
 int lv_run(const lv_context *ctx, const lv_create_opts *o, int *exit_status, lv_error **err)
 {
 	sigset_t old;
@@ -58,7 +51,7 @@ int lv_run(const lv_context *ctx, const lv_create_opts *o, int *exit_status, lv_
 	if (r == 0 && c->foreground_tty)
 		r = lv_console_recv(c->console_peer, &master, err);
 	if (r == 0 && o->pid_file)
-		r = write_pid(o->pid_file, c->pid, err);
+		r = lv_write_pid_file(o->pid_file, c->pid, err);
 	if (r == 0)
 		r = start_created(c, err);
 	if (r < 0) {

@@ -461,3 +461,10 @@ int lv_store_peek_record(const char *root, const char *id, lv_record **out,
 		*exec_fifo = faccessat(dir_fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 	return 0;
 }
+
+int lv_write_pid_file(const char *path, pid_t pid, lv_error **err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return lv_write_file_atomic(path, buf, (size_t)n, 0644, err);
+}

@@ -85,5 +85,7 @@ int lv_store_peek_record(const char *root, const char *id, lv_record **out,
  * used for --pid-file as runc does. */
 int lv_write_file_atomic(const char *path, const void *data, size_t len,
 			 mode_t mode, lv_error **err);
+/* --pid-file: the pid in decimal, no newline, as runc writes it. */
+int lv_write_pid_file(const char *path, pid_t pid, lv_error **err);
 
 #endif

@@ -31,7 +31,9 @@ typedef struct cg_plan cg_plan;
  * systemd's slice:prefix:name with systemd) and checks every requested
  * resource against the controllers available.  No writes.
  * With `systemd` and no systemd running the error is
- * `systemd cgroup driver: systemd is not running`. */
+ * `systemd cgroup driver: systemd is not running`; with systemd running it
+ * is "not supported yet" (a transient scope needs D-Bus).  Relative and
+ * empty paths go below the parent of the caller's own cgroup, as in runc. */
 int cg_plan_build(const spec_config *cfg, const char *id, bool systemd,
 		  cg_plan **out, lv_error **err);
 void cg_plan_free(cg_plan *p);
@@ -74,8 +76,10 @@ int cg_pids(const char *path, pid_t **pids, size_t *n, lv_error **err);
 /* Applies a linux.resources document to a live cgroup (`update`).  Only what
  * the document sets changes; a cpu quota without period (or the reverse)
  * keeps the other half, a swap limit without memory limit is converted
- * against the current memory.max.  `devices`, when present, replaces the
- * device filter (with runc's default devices appended). */
+ * against the current memory.max.  A controller the cgroup lacks (made on
+ * a hybrid host without it) is enabled down its path when the root has it.
+ * `devices`, when present, replaces the device filter (with runc's default
+ * devices appended). */
 int cg_update(const char *path, const spec_resources *r, lv_error **err);
 
 /* Stats in runc's events format ({"type":"stats","id":...,"data":{...}}). */

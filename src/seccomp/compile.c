@@ -344,6 +344,11 @@ int sc_compile(const spec_seccomp *s, sc_filter **out, lv_error **err)
 	if (!ctx)
 		return lv_err(err, 0, "seccomp: libseccomp cannot start a filter with default action %s",
 			      sc_action_name(s->default_action));
+	/* A binary tree of syscall numbers instead of a linear list: compiled
+	 * once per container, it makes every process's install (init and each
+	 * exec) cheaper and each filtered syscall faster. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		return lv_err(err, 0, "seccomp: libseccomp cannot optimise the filter");
 	uint32_t arches[SC_MAX_ARCHES] = { seccomp_arch_native() }, token = 0;
 	size_t narches = 1;
 	for (size_t i = 0; i < s->architectures.n; i++) {
