@@ -125,6 +125,17 @@ def test_exec_missing_cwd_fails(ctd, image, rt_name, request):
     assert run(ctd.exec_argv("--exec-id", "t", c, "test", "-e", "/nonexistent-dir")).returncode == 1
 
 
+@pytest.mark.parametrize("ns", ["network", "ipc", "uts"])
+def test_with_ns(ctd, image, ns):
+    """--with-ns TYPE:/proc/PID/ns/X: the runtime joins a namespace by path."""
+    c = detached(ctd, image, "sleep", "1000")
+    short = {"network": "net"}.get(ns, ns)
+    path = f"/proc/{ctd.task_pid(c)}/ns/{short}"
+    r = ctd.run("--rm", "--with-ns", f"{ns}:{path}", image, cid(), "readlink",
+                f"/proc/self/ns/{short}")
+    assert (r.returncode, r.stdout.strip()) == (0, os.readlink(path)), r.stderr
+
+
 def test_task_ps(ctd, image):
     c = detached(ctd, image, "sleep", "1000")
     pid = ctd.task_pid(c)

@@ -4,6 +4,7 @@ conmon calls  --log-format=json --log FILE create --bundle B --pid-file P
 --console-socket S] ID; Podman itself calls start, kill ID SIG, kill --all
 ID SIG, pause, resume, delete --force.  No --root: the runtime's default
 state directory is used (the suite hides it under a tmpfs)."""
+import os
 import re
 import subprocess
 
@@ -247,3 +248,16 @@ def test_exec_missing_workdir_fails(pm, image, rt_name, request):
     assert r.returncode != 0
     assert "/nonexistent-dir" in r.stderr
     assert pm("exec", n, "test", "-e", "/nonexistent-dir").returncode == 1
+
+
+@pytest.mark.parametrize("ns,flag", [("net", "--network"), ("ipc", "--ipc"), ("uts", "--uts"),
+                                     ("pid", "--pid")])
+def test_join_namespace_of_container(pm, image, ns, flag):
+    """--X container:N: the runtime joins N's namespace by path."""
+    n = detached(pm, image, "sleep", "1000")
+    pid = pm.ok("inspect", "-f", "{{.State.Pid}}", n).strip()
+    want = os.readlink(f"/proc/{pid}/ns/{ns}")
+    r = pm("run", "--rm", flag, f"container:{n}", image, "readlink", f"/proc/self/ns/{ns}")
+    assert (r.returncode, r.stdout.strip()) == (0, want), r.stderr
+    r = pm("run", "--rm", image, "readlink", f"/proc/self/ns/{ns}")
+    assert r.stdout.strip() != want
