@@ -36,6 +36,8 @@ i_fail=$(grep -Eo '[0-9]+ (failed|error|errors)' "$build/integration.log" | awk 
 [ -n "$i_ok" ] || i_fail=$((i_fail + 1))
 count "${i_ok:-0}" "$i_fail"
 
+. tests/engines/suite.sh # containerd + Podman driving lieve (LIEVE_SKIP_ENGINES=1 skips)
+
 if [ "${LIEVE_SKIP_VM:-0}" != 1 ]; then
 	echo "=== cgroup v2 guest (qemu)"
 	tests/vm/run.sh --lieve "$repo/$build/cli/lieve" \
