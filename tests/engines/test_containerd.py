@@ -111,13 +111,9 @@ def test_exec_missing_binary_error(ctd, image):
     assert ctd.task_status(c) == "RUNNING"
 
 
-def test_exec_missing_cwd_fails(ctd, image, rt_name, request):
+def test_exec_missing_cwd_fails(ctd, image):
     """runc creates a missing cwd for the container's init only; an exec into
     a directory that does not exist fails (and creates nothing)."""
-    if rt_name == "lieve":
-        request.node.add_marker(pytest.mark.xfail(
-            strict=True,
-            reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
     c = detached(ctd, image, "sleep", "1000")
     r = run(ctd.exec_argv("--exec-id", "w", "--cwd", "/nonexistent-dir", c, "true"))
     assert r.returncode != 0

@@ -149,15 +149,11 @@ def test_kill(pm, image):
     assert pm.ok("wait", n).strip() == "137"
 
 
-def test_stop_shared_pid_namespace_kills_all(pm, image, rt_name, request):
+def test_stop_shared_pid_namespace_kills_all(pm, image):
     """With --pid=container:X the container is not its own pid namespace: when
     its init exits, its other processes live on in its cgroup, and the
     runtime's `delete --force` (Podman's cleanup) must kill them, as runc's
     destroy() does, before removing the cgroup."""
-    if rt_name == "lieve":
-        request.node.add_marker(pytest.mark.xfail(
-            strict=True, reason="lieve bug: delete of a stopped container without its own "
-            "pid namespace leaves its processes (rmdir cgroup: EBUSY)"))
     n = detached(pm, image, "sleep", "1000")
     try:
         m = detached(pm, image, "sh", "-c", "sleep 997 & sleep 996",
@@ -236,13 +232,9 @@ def test_uidmap(pm, image, cgroupns):
     assert r.stdout.split() == ["0", "0", "100000", "65536", "0", "cgroup-visible"]
 
 
-def test_exec_missing_workdir_fails(pm, image, rt_name, request):
+def test_exec_missing_workdir_fails(pm, image):
     """runc creates a missing cwd for the container's init only; an exec into
     a directory that does not exist fails (and creates nothing)."""
-    if rt_name == "lieve":
-        request.node.add_marker(pytest.mark.xfail(
-            strict=True,
-            reason="lieve bug: exec creates a missing process.cwd (runc: chdir fails)"))
     n = detached(pm, image, "sleep", "1000")
     r = pm("exec", "-w", "/nonexistent-dir", n, "true")
     assert r.returncode != 0
