@@ -142,6 +142,10 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 		return -1;
 	if (!c->ns.new_ns[SPEC_NS_MOUNT] && c->ns.join_fd[SPEC_NS_MOUNT] < 0)
 		return lv_err(err, 0, "linux.namespaces: a mount namespace is required");
+	/* Setting a root filesystem up inside someone else's mount namespace
+	 * would change theirs: refused rather than half-done. */
+	if (c->ns.join_fd[SPEC_NS_MOUNT] >= 0)
+		return lv_err(err, 0, "linux.namespaces: joining a mount namespace by path is not supported; use a new one");
 	if (cg_plan_build(c->cfg, c->id, c->ctx->systemd_cgroup, &c->cg, err) < 0)
 		return -1;
 	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)

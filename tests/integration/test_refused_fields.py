@@ -20,3 +20,17 @@ def test_windows_only_process_fields(runtime, bundle, field, value, message):
     assert message in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert runtime("state", cid).returncode == 1
+
+
+def test_joining_a_mount_namespace_is_refused(runtime, bundle, host_snapshot):
+    if "lieve" not in runtime.binary:
+        pytest.skip("a lieve-specific refusal")
+    for ns in bundle.config["linux"]["namespaces"]:
+        if ns["type"] == "mount":
+            ns["path"] = "/proc/self/ns/mnt"
+    bundle.write()
+    cid = runtime.new_id()
+    r = runtime("create", "--bundle", bundle.path, cid)
+    assert r.returncode == 1
+    assert "joining a mount namespace by path is not supported" in r.stderr
+    assert runtime("state", cid).returncode == 1
