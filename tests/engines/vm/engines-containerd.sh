@@ -80,6 +80,7 @@ cg_opts0=$(cg_opts)
 defer 'if [ "$(cg_opts)" != "$cg_opts0" ]; then
 	echo "note: the guest cgroup2 mount options changed: $cg_opts0 -> $(cg_opts); restoring"
 	mount -o "remount,$cg_opts0" /sys/fs/cgroup
+	echo "note: now $(cg_opts)"
 fi'
 
 # --- --memory-limit, default cpu.shares ------------------------------------------------------
