@@ -53,7 +53,8 @@ sys.path.insert(0, sys.argv[1])
 from lib.image import write_docker_archive
 write_docker_archive(sys.argv[2])' "$repo/tests/engines" "$tmp/lieve-busybox.tar"
 
-# Not exec: the trap removes the image afterwards. --timeout is tests/vm/run.sh's default
-# unless given: a hung guest is killed.
+# Not exec: the trap removes the image afterwards. The whole run takes ~2 min under TCG on a
+# quiet host (a test ~45-75 s): the limits leave room for a loaded one, and still kill a hung
+# guest. Options given override them (tests/vm/run.sh keeps the last).
 "$repo/tests/vm/run.sh" --share-usr --add "$tmp/lieve-busybox.tar" --add "$here/engines.lib" \
-	"${opts[@]+"${opts[@]}"}" "${tests[@]}"
+	--timeout 420 --test-timeout 180 "${opts[@]+"${opts[@]}"}" "${tests[@]}"
