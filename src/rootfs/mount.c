@@ -206,7 +206,10 @@ int rootfs_make_mount(const rootfs_plan *p, const rootfs_mount *m, int userns_fd
 			return mount_err(m, errno, err);
 		}
 	} else if (strcmp(m->fstype, "cgroup2") == 0 && !p->opts.cgroupns && p->opts.cgroup_path) {
-		/* without a cgroup namespace, only the container's own cgroup */
+		/* Without a cgroup namespace, only the container's own cgroup, as
+		 * crun does.  (runc 1.1 mounts a fresh cgroup2 showing the whole
+		 * tree: that resets the options of the host's cgroup2 mount and
+		 * waits for an RCU grace period.) */
 		mnt = open_tree(AT_FDCWD, p->opts.cgroup_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (mnt < 0 || rootfs_setattr(mnt, rootfs_ms_to_attr(m->o.flags),
 					      rootfs_ms_to_attr(~0UL) | MOUNT_ATTR__ATIME, false) < 0) {
