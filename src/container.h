@@ -15,6 +15,7 @@
 #include "src/rootfs/rootfs.h"
 #include "src/seccomp/seccomp.h"
 #include "src/store.h"
+#include "src/util/cleanup.h"
 
 #define LV_CONFIG_FILE "config.json"
 /* What later commands need of the config (process, hooks): exec must not
@@ -66,12 +67,9 @@ void lv_container_free(lv_container *c);
  * touching the parent's lock). */
 static inline void lv_store_drop_fds(lv_store_handle *h)
 {
-	int *fds[] = { &h->root_fd, &h->dir_fd, &h->lock_fd };
-	for (int i = 0; i < 3; i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
+	lv_close_reset(&h->root_fd);
+	lv_close_reset(&h->dir_fd);
+	lv_close_reset(&h->lock_fd);
 }
 
 /* The init process: executes the plan, never returns. */

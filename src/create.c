@@ -38,27 +38,19 @@ static lv_container *container_new(void)
 	return c;
 }
 
-static int closep_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-	return 0;
-}
-
 void lv_container_free(lv_container *c)
 {
 	if (!c)
 		return;
 	if (c->store_open)
 		lv_store_close(&c->store);
-	closep_fd(&c->console_sock);
-	closep_fd(&c->console_peer);
-	closep_fd(&c->fifo_fd);
-	closep_fd(&c->cgroup_fd);
-	closep_fd(&c->sync_parent);
-	closep_fd(&c->sync_child);
-	closep_fd(&c->pidfd);
+	lv_close_reset(&c->console_sock);
+	lv_close_reset(&c->console_peer);
+	lv_close_reset(&c->fifo_fd);
+	lv_close_reset(&c->cgroup_fd);
+	lv_close_reset(&c->sync_parent);
+	lv_close_reset(&c->sync_child);
+	lv_close_reset(&c->pidfd);
 	ns_plan_release(&c->ns);
 	rootfs_plan_free(c->rootfs);
 	proc_plan_free(c->proc);
@@ -306,7 +298,7 @@ static int spawn_via_intermediate(lv_container *c, lv_error **err)
 		return lv_err(err, errno, "fork");
 	if (mid == 0) {
 		lv_error *e = NULL;
-		closep_fd(&c->sync_parent);
+		lv_close_reset(&c->sync_parent);
 		if (ns_join_paths(&c->ns, &e) < 0 || clone_init(c, CLONE_PARENT, &e) < 0) {
 			lv_sync_send_error(c->sync_child, e);
 			_exit(1);
@@ -463,9 +455,9 @@ int lv_container_spawn(lv_container *c, const char *console_socket, lv_error **e
 	}
 	if (prepare_io(c, console_socket, err) < 0 || spawn_init(c, err) < 0)
 		return -1;
-	closep_fd(&c->sync_child);
-	closep_fd(&c->console_sock);
-	closep_fd(&c->fifo_fd);
+	lv_close_reset(&c->sync_child);
+	lv_close_reset(&c->console_sock);
+	lv_close_reset(&c->fifo_fd);
 	if (drive_init(c, err) < 0)
 		return -1;
 	return write_record(c, "created", err);

@@ -305,8 +305,7 @@ static void close_job(exec_job *j)
 	int *fds[] = { &j->init_pidfd, &j->root_fd, &j->cgroup_fd, &j->console_sock,
 		       &j->console_peer, &j->sync_parent, &j->sync_child };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
+		lv_close_reset(fds[i]);
 	proc_plan_free(j->proc);
 	sc_filter_free(j->seccomp);
 }

@@ -36,6 +36,15 @@ static inline void lv_strvfreep(char ***v)
 	}
 }
 
+/* Closes an fd kept in a struct and marks it closed. */
+static inline void lv_close_reset(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
 #define _cleanup_free_ __attribute__((cleanup(lv_freep)))
 #define _cleanup_close_ __attribute__((cleanup(lv_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(lv_fclosep)))
