@@ -39,7 +39,11 @@ typedef struct {
 	int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
 	bool no_pivot, no_new_keyring;
 	bool foreground_tty;
-	bool userns;          /* a new or joined user namespace */  /* run without --console-socket: we proxy the pty */
+	bool userns;          /* a new or joined user namespace */
+	/* init waits for LV_SYNC_GO before its setup: with a new user namespace
+	 * (maps first), and when an intermediate clones it, whose pidfd message
+	 * must reach the runtime before anything init says. */
+	bool init_waits;  /* run without --console-socket: we proxy the pty */
 
 	/* Resources of the creation, released by lv_container_free. */
 	lv_store_handle store;

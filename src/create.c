@@ -143,6 +143,7 @@ static int plan_container(lv_container *c, const lv_create_opts *o, bool foregro
 	for (const char *const *w = cg_plan_warnings(c->cg); w && *w; w++)
 		lv_warn("%s", *w);
 	c->userns = c->ns.new_ns[SPEC_NS_USER] || c->ns.join_fd[SPEC_NS_USER] >= 0;
+	c->init_waits = c->ns.new_ns[SPEC_NS_USER] || ns_plan_has_joins(&c->ns);
 	rootfs_options ro = {
 		.no_pivot = o->no_pivot,
 		.userns = c->userns,
@@ -355,12 +356,11 @@ static int send_idmapped_mounts(lv_container *c, lv_error **err)
 /* Serves init until it reports ready: id maps, runtime hooks, notify fd. */
 static int drive_init(lv_container *c, lv_error **err)
 {
-	if (c->ns.new_ns[SPEC_NS_USER]) {
-		if (ns_write_id_maps(c->pid, c->cfg->linux_, err) < 0 ||
-		    send_idmapped_mounts(c, err) < 0 ||
-		    lv_sync_send(c->sync_parent, LV_SYNC_GO, -1, err) < 0)
-			return -1;
-	}
+	if (c->ns.new_ns[SPEC_NS_USER] &&
+	    (ns_write_id_maps(c->pid, c->cfg->linux_, err) < 0 || send_idmapped_mounts(c, err) < 0))
+		return -1;
+	if (c->init_waits && lv_sync_send(c->sync_parent, LV_SYNC_GO, -1, err) < 0)
+		return -1;
 	for (;;) {
 		int type, fd = -1;
 		if (lv_sync_recv(c->sync_parent, &type, &fd, err) < 0)

@@ -66,7 +66,8 @@ static int join_session_keyring(const char *id)
 	return 0;
 }
 
-/* Before GO, the runtime may send the idmapped mounts it made for us. */
+/* Waits for GO; before it, the runtime may send the idmapped mounts it made
+ * for us. */
 static int receive_idmapped_mounts(lv_container *c, lv_error **err)
 {
 	size_t want = rootfs_idmapped_count(c->rootfs), n = 0;
@@ -93,12 +94,10 @@ static int receive_idmapped_mounts(lv_container *c, lv_error **err)
 
 static int setup_namespaces(lv_container *c, lv_error **err)
 {
-	if (c->ns.new_ns[SPEC_NS_USER]) {
-		if (receive_idmapped_mounts(c, err) < 0)
-			return -1;
-		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-			return lv_err(err, errno, "become root in the user namespace");
-	}
+	if (c->init_waits && receive_idmapped_mounts(c, err) < 0)
+		return -1;
+	if (c->ns.new_ns[SPEC_NS_USER] && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return lv_err(err, errno, "become root in the user namespace");
 	if (c->ns.new_ns[SPEC_NS_TIME] && ns_enter_new_time(c->cfg->linux_, err) < 0)
 		return -1;
 	if (c->ns.new_ns[SPEC_NS_UTS] && set_names(c->cfg, err) < 0)
