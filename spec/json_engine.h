@@ -89,6 +89,9 @@ int je_fail(je_ctx *ctx, const je_path *path, const char *fmt, ...)
 
 /* Formats s as a short quoted string, safe to put in a one-line message. */
 const char *je_quote(const char *s, char *buf, size_t bufsz);
+struct yajl_val_s;
+/* How a JSON value is named in messages: "a string", "an array", "null"... */
+const char *je_type_name(struct yajl_val_s *v);
 
 /* Parses a whole document whose top level is an object of type t. */
 int je_parse_document(const char *json, size_t len, const char *label,

@@ -80,7 +80,7 @@ const char *je_quote(const char *s, char *buf, size_t bufsz)
 	return buf;
 }
 
-static const char *json_type_name(yajl_val v)
+const char *je_type_name(yajl_val v)
 {
 	if (YAJL_IS_STRING(v))
 		return "a string";
@@ -97,7 +97,7 @@ static const char *json_type_name(yajl_val v)
 
 static int type_error(je_ctx *c, const je_path *p, const char *expected, yajl_val v)
 {
-	return je_fail(c, p, "expected %s, got %s", expected, json_type_name(v));
+	return je_fail(c, p, "expected %s, got %s", expected, je_type_name(v));
 }
 
 static const char *kind_expects(enum je_kind k)

@@ -74,20 +74,6 @@ static int listen_fds(void)
 	return n > 0 && n < 1024 ? (int)n : 0;
 }
 
-static int add_env(proc_plan *p, const char *entry)
-{
-	size_t n = 0;
-	while (p->env[n])
-		n++;
-	char **nv = realloc(p->env, (n + 2) * sizeof(char *));
-	if (!nv)
-		return -1;
-	p->env = nv;
-	nv[n] = strdup(entry);
-	nv[n + 1] = NULL;
-	return nv[n] ? 0 : -1;
-}
-
 static int plan_io(lv_container *c, const lv_create_opts *o, bool foreground, lv_error **err)
 {
 	bool terminal = c->cfg->process->terminal;
@@ -103,7 +89,7 @@ static int plan_io(lv_container *c, const lv_create_opts *o, bool foreground, lv
 	if (lfds) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "LISTEN_FDS=%d", lfds);
-		if (add_env(c->proc, buf) < 0 || add_env(c->proc, "LISTEN_PID=1") < 0)
+		if (proc_env_add(c->proc, buf) < 0 || proc_env_add(c->proc, "LISTEN_PID=1") < 0)
 			return lv_err(err, ENOMEM, "LISTEN_FDS");
 	}
 	return 0;

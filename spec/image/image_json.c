@@ -12,27 +12,13 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "spec/json_engine.h"
 #include "src/util/cleanup.h"
 
 typedef struct {
 	const char *label;
 	lv_error **err;
 } jctx;
-
-static const char *jtype(yajl_val v)
-{
-	if (!v || YAJL_IS_NULL(v))
-		return "null";
-	if (YAJL_IS_STRING(v))
-		return "a string";
-	if (YAJL_IS_NUMBER(v))
-		return "a number";
-	if (YAJL_IS_OBJECT(v))
-		return "an object";
-	if (YAJL_IS_ARRAY(v))
-		return "an array";
-	return "a boolean";
-}
 
 static int jfail(jctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -91,7 +77,7 @@ static int jwant(jctx *c, yajl_val v, const char *path, bool required,
 		return 0;
 	}
 	if (!is(v))
-		return jfail(c, path, "expected %s, got %s", want, jtype(v));
+		return jfail(c, path, "expected %s, got %s", want, je_type_name(v));
 	return 1;
 }
 
@@ -181,7 +167,7 @@ static int get_strv(jctx *c, yajl_val obj, const char *path, const char *key,
 		yajl_val e = v->u.array.values[i];
 		if (!YAJL_IS_STRING(e)) {
 			JPATH(ep, jidx(p, i));
-			return jfail(c, ep, "expected a string, got %s", jtype(e));
+			return jfail(c, ep, "expected a string, got %s", je_type_name(e));
 		}
 		if (!(out->v[out->n] = strdup(e->u.string)))
 			return lv_err(c->err, ENOMEM, "%s", c->label);
@@ -206,7 +192,7 @@ static int get_map(jctx *c, yajl_val obj, const char *path, const char *key,
 		yajl_val e = v->u.object.values[i];
 		if (!YAJL_IS_STRING(e)) {
 			JPATH(ep, jkey(p, v->u.object.keys[i]));
-			return jfail(c, ep, "expected a string, got %s", jtype(e));
+			return jfail(c, ep, "expected a string, got %s", je_type_name(e));
 		}
 		spec_kv *kv = &out->v[out->n];
 		kv->key = strdup(v->u.object.keys[i]);
@@ -233,7 +219,7 @@ static int get_keys(jctx *c, yajl_val obj, const char *path, const char *key,
 		yajl_val e = v->u.object.values[i];
 		if (!YAJL_IS_OBJECT(e)) {
 			JPATH(ep, jkey(p, v->u.object.keys[i]));
-			return jfail(c, ep, "expected an object, got %s", jtype(e));
+			return jfail(c, ep, "expected an object, got %s", je_type_name(e));
 		}
 		if (!(out->v[out->n] = strdup(v->u.object.keys[i])))
 			return lv_err(c->err, ENOMEM, "%s", c->label);
@@ -300,7 +286,7 @@ static int parse_descriptor(jctx *c, yajl_val v, const char *path,
 			    img_descriptor *d)
 {
 	if (!YAJL_IS_OBJECT(v))
-		return jfail(c, path, "expected an object, got %s", jtype(v));
+		return jfail(c, path, "expected an object, got %s", je_type_name(v));
 	if (get_string(c, v, path, "mediaType", true, &d->media_type) < 0 ||
 	    get_string(c, v, path, "digest", true, &d->digest) < 0 ||
 	    get_int(c, v, path, "size", true, &d->size) < 0 ||
@@ -367,7 +353,7 @@ static int jparse(jctx *c, const char *json, size_t len, yajl_val *out)
 		return jfail(c, NULL, "invalid JSON: %s", *ebuf ? ebuf : "parse error");
 	}
 	if (!YAJL_IS_OBJECT(root)) {
-		int r = jfail(c, NULL, "expected an object, got %s", jtype(root));
+		int r = jfail(c, NULL, "expected an object, got %s", je_type_name(root));
 		yajl_tree_free(root);
 		return r;
 	}
@@ -506,7 +492,7 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *label,
 		return jfail(c, NULL, "invalid JSON: %s", *ebuf ? ebuf : "parse error");
 	}
 	if (!YAJL_IS_ARRAY(root))
-		return jfail(c, NULL, "expected an array, got %s", jtype(root));
+		return jfail(c, NULL, "expected an array, got %s", je_type_name(root));
 	_cleanup_docker_manifest_ img_docker_manifest *x = calloc(1, sizeof(*x));
 	if (!x || !(x->v = calloc(root->u.array.len + 1, sizeof(img_docker_image))))
 		return lv_err(err, ENOMEM, "%s", label);
@@ -515,7 +501,7 @@ int img_docker_manifest_parse(const char *json, size_t len, const char *label,
 		yajl_val e = root->u.array.values[i];
 		x->n++;
 		if (!YAJL_IS_OBJECT(e))
-			return jfail(c, p, "expected an object, got %s", jtype(e));
+			return jfail(c, p, "expected an object, got %s", je_type_name(e));
 		img_docker_image *d = &x->v[i];
 		if (get_string(c, e, p, "Config", true, &d->config) < 0 ||
 		    get_strv(c, e, p, "RepoTags", false, &d->repo_tags) < 0 ||

@@ -74,17 +74,17 @@ static const char *env_get(char *const *env, const char *name)
 	return NULL;
 }
 
-static int env_add(char ***env, const char *entry)
+int proc_env_add(proc_plan *p, const char *entry)
 {
 	size_t n = 0;
-	while ((*env)[n])
+	while (p->env[n])
 		n++;
-	char **nv = realloc(*env, (n + 2) * sizeof(char *));
+	char **nv = realloc(p->env, (n + 2) * sizeof(char *));
 	if (!nv)
 		return -1;
 	nv[n] = strdup(entry);
 	nv[n + 1] = NULL;
-	*env = nv;
+	p->env = nv;
 	return nv[n] ? 0 : -1;
 }
 
@@ -107,7 +107,7 @@ static int add_home(proc_plan *p, lv_error **err)
 		}
 	}
 	_cleanup_free_ char *entry = NULL;
-	if (asprintf(&entry, "HOME=%s", home) < 0 || env_add(&p->env, entry) < 0)
+	if (asprintf(&entry, "HOME=%s", home) < 0 || proc_env_add(p, entry) < 0)
 		return lv_err(err, ENOMEM, "set HOME");
 	return 0;
 }

@@ -63,6 +63,9 @@ typedef struct proc_plan {
 int proc_plan_build(const spec_process *p, proc_plan **out, lv_error **err);
 void proc_plan_free(proc_plan *p);
 
+/* Appends NAME=value to the process environment.  Returns -1 on ENOMEM. */
+int proc_env_add(proc_plan *p, const char *entry);
+
 /* linux.personality belongs to the process too. */
 int proc_plan_set_personality(proc_plan *p, const spec_personality *per,
 			      lv_error **err);
