@@ -113,9 +113,25 @@ static int load_config(lv_container *c, lv_error **err)
 	return 0;
 }
 
+/* Parsed for round trips, but not implemented: refused, never ignored. */
+static int refuse_unsupported(const spec_linux *l, lv_error **err)
+{
+	if (!l)
+		return 0;
+	if (l->intel_rdt)
+		return lv_err(err, 0, "linux.intelRdt: not supported by lieve");
+	if (l->net_devices.n)
+		return lv_err(err, 0, "linux.netDevices: not supported by lieve");
+	if (l->memory_policy)
+		return lv_err(err, 0, "linux.memoryPolicy: not supported by lieve");
+	return 0;
+}
+
 static int plan_container(lv_container *c, const lv_create_opts *o, bool foreground,
 			  lv_error **err)
 {
+	if (refuse_unsupported(c->cfg->linux_, err) < 0)
+		return -1;
 	if (ns_plan_build(c->cfg, &c->ns, err) < 0)
 		return -1;
 	if (!c->ns.new_ns[SPEC_NS_MOUNT] && c->ns.join_fd[SPEC_NS_MOUNT] < 0)

@@ -34,3 +34,21 @@ def test_joining_a_mount_namespace_is_refused(runtime, bundle, host_snapshot):
     assert r.returncode == 1
     assert "joining a mount namespace by path is not supported" in r.stderr
     assert runtime("state", cid).returncode == 1
+
+
+@pytest.mark.parametrize("field,value", [
+    ("intelRdt", {"closID": "guaranteed_group"}),
+    ("netDevices", {"eth9": {"name": "eth0"}}),
+    ("memoryPolicy", {"mode": "MPOL_BIND", "nodes": "0"}),
+])
+def test_unimplemented_linux_fields_are_refused(runtime, bundle, host_snapshot, field, value):
+    if "lieve" not in runtime.binary:
+        pytest.skip("a lieve-specific refusal")
+    bundle.config["linux"][field] = value
+    bundle.write()
+    cid = runtime.new_id()
+    r = runtime("create", "--bundle", bundle.path, cid)
+    assert r.returncode == 1
+    assert f"linux.{field}: not supported by lieve" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert runtime("state", cid).returncode == 1
