@@ -3,6 +3,8 @@
 # systemd answers on the D-Bus system bus (what runtimes' systemd cgroup drivers talk to), runs
 # the tests and says so on the console; the unit's SuccessAction/FailureAction power off.
 . /lieve/env
+# systemctl, busctl: no pager, no colours, whatever the console looks like.
+export SYSTEMD_PAGER=cat SYSTEMD_COLORS=0
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
