@@ -50,6 +50,8 @@ if [ "${LIEVE_SKIP_VM:-0}" != 1 ]; then
 	fi
 fi
 
+. tests/vm/systemd/suite.sh # --systemd-cgroup in the qemu guest with systemd as PID 1 (LIEVE_SKIP_VM=1 skips)
+
 . tests/engines/vm/suite.sh # containerd + Podman on pure cgroup v2 in the qemu guest (LIEVE_SKIP_VM=1 or LIEVE_SKIP_ENGINES=1 skips)
 
 echo "${passed} passed, ${failed} failed"

@@ -58,8 +58,16 @@ systemd_leftovers() {
 	for cg in $_others; do echo "$cg"; done
 }
 
+# systemd mode: scopes and services systemd still knows (loaded: active, failed, ...) whether or
+# not they have a cgroup; a failed container scope has none but is no less left behind.
+units_now() {
+	systemctl list-units --all --plain --no-legend --type=scope,service 2>/dev/null |
+		awk '$2 != "not-found" { print $1 }' | sort
+}
+
 passed=0 failed=0 skipped=0
 baseline=$(cgroups_now)
+[ "${LIEVE_VM_SYSTEMD:-0}" = 1 ] && baseline_units=$(units_now)
 for t in $LIEVE_VM_TESTS; do
 	echo "@@lieve-vm: begin $t"
 	t0=$(uptime_s)
@@ -86,6 +94,19 @@ for t in $LIEVE_VM_TESTS; do
 		echo "runner: $t left cgroups behind:" $left
 		remove_cgroups "$left"
 		status=fail
+	fi
+	if [ "${LIEVE_VM_SYSTEMD:-0}" = 1 ]; then
+		left=$(units_now | grep -vxF "$baseline_units")
+		if [ -n "$left" ]; then
+			echo "runner: $t left systemd units behind:" \
+				$(systemctl list-units --all --plain --no-legend $left | awk '{ print $1 "(" $3 "/" $4 ")" }')
+			for u in $left; do
+				systemctl kill --signal=SIGKILL "$u" >/dev/null 2>&1
+				timeout 20 systemctl stop "$u" >/dev/null 2>&1
+				systemctl reset-failed "$u" >/dev/null 2>&1
+			done
+			status=fail
+		fi
 	fi
 	rm -rf "$dir" 2>/dev/null || { umount -R "$dir" 2>/dev/null; rm -rf "$dir"; }
 	case $status in
