@@ -12,8 +12,7 @@ defer "systemctl stop lieve.slice >/dev/null 2>&1"
 make_bundle b --cgroups-path lieve-a-b.slice:p:n12 -- sleep 1000
 sd_start n12 b
 assert_active_scope $unit lieve-a-b.slice "$cg" "$(init_pid n12)"
-assert_eq active "$(systemctl is-active lieve-a-b.slice)" "lieve-a-b.slice"
-assert_props lieve-a-b.slice Slice=lieve-a.slice
+assert_props lieve-a-b.slice ActiveState=active Slice=lieve-a.slice
 assert_props lieve-a.slice Slice=lieve.slice
 lvs delete --force n12
 assert_gone $unit "$CGROUP_ROOT$cg" n12

@@ -22,6 +22,15 @@ assert_contains "$(cat a.log)" 'slice:prefix:name' "error"
 assert_contains "$(cat a.log)" 'not-a-systemd-path' "error"
 nothing_left e15a
 
+# A slice that is no slice.
+make_bundle e --cgroups-path not-a-slice:lieve-test:e15e -- sleep 1000
+st=0
+lvs run -d --bundle e e15e >e.log 2>&1 </dev/null || st=$?
+[ $st != 0 ] || { lvs delete --force e15e; fail "run with cgroupsPath not-a-slice:lieve-test:e15e succeeded"; }
+assert_eq 1 "$(grep -c . e.log)" "lines of error output: $(cat e.log)"
+assert_contains "$(cat e.log)" not-a-slice "error"
+nothing_left e15e
+
 # A createRuntime hook fails after the scope exists.
 make_bundle b --cgroups-path system.slice:lieve-test:e15b -- sleep 1000
 bundle_add b hooks '{"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}]}'
