@@ -31,12 +31,14 @@ assert_eq 1 "$(grep -c . e.log)" "lines of error output: $(cat e.log)"
 assert_contains "$(cat e.log)" not-a-slice "error"
 nothing_left e15e
 
-# A createRuntime hook fails after the scope exists.
+# A createRuntime hook fails after the scope exists (the hook says whether it saw it).
 make_bundle b --cgroups-path system.slice:lieve-test:e15b -- sleep 1000
-bundle_add b hooks '{"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}]}'
+bundle_add b hooks '{"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c",
+	"/usr/bin/systemctl is-active lieve-test-e15b.scope >'"$TMPDIR"'/hook.out 2>&1; exit 1"]}]}'
 st=0
 lvs run -d --bundle b e15b >b.log 2>&1 </dev/null || st=$?
 [ $st != 0 ] || { lvs delete --force e15b; fail "run with a failing createRuntime hook succeeded"; }
+assert_eq active "$(cat hook.out 2>&1)" "lieve-test-e15b.scope as the createRuntime hook saw it"
 nothing_left e15b
 
 # A unified key of no controller.
