@@ -201,6 +201,10 @@ static int build_and_print(lv_error **err)
 		.namespaces = as_strv(&ns),
 		.capabilities = as_strv(&caps),
 		.cgroup_v2 = true,
+#ifdef LIEVE_HAVE_SDBUS
+		.cgroup_systemd = true,
+		.cgroup_systemd_user = true,
+#endif
 		.seccomp_enabled = true,
 		.seccomp_actions = as_strv(&acts),
 		.seccomp_operators = static_strv(operators),

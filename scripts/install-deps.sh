@@ -5,7 +5,7 @@ set -eu
 pkgs="gcc meson ninja-build pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 libarchive-dev libssl-dev libcriterion-dev scdoc busybox-static python3 python3-pytest
 valgrind iproute2 util-linux runc umoci skopeo qemu-system-x86 lz4 zstd xz-utils
-e2fsprogs cpio kmod containerd podman conmon tmux systemd dbus"
+e2fsprogs cpio kmod containerd podman conmon tmux libsystemd-dev systemd dbus"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -457,6 +457,8 @@ int lv_container_spawn(lv_container *c, const char *console_socket, lv_error **e
 	}
 	if (prepare_io(c, console_socket, err) < 0 || spawn_init(c, err) < 0)
 		return -1;
+	if (c->cg)
+		cg_release_hold(c->cg);
 	lv_close_reset(&c->sync_child);
 	lv_close_reset(&c->console_sock);
 	lv_close_reset(&c->fifo_fd);
@@ -473,14 +475,8 @@ void lv_container_abort(lv_container *c)
 		while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 && errno == EINTR)
 			;
 	}
-	if (c->cgroup_created) {
-		lv_error *e = NULL;
-		/* A hook may have left processes in the cgroup. */
-		cg_kill(cg_plan_path(c->cg), SIGKILL, &e);
-		lv_err_freep(&e);
-		cg_destroy(cg_plan_path(c->cg), &e);
-		lv_err_free(e);
-	}
+	if (c->cgroup_created)
+		cg_abort(c->cg);
 	if (c->store_open) {
 		lv_error *e = NULL;
 		lv_store_remove(&c->store, &e);

@@ -25,6 +25,7 @@ typedef struct {
 	sc_filter *seccomp;
 	pid_t init_pid;
 	int init_pidfd, root_fd, cgroup_fd;
+	bool cgroupns_left; /* set in the intermediate: the child joins it */
 	int console_sock, console_peer;
 	int sync_parent, sync_child;
 } exec_job;
@@ -185,6 +186,11 @@ static __attribute__((noreturn)) void exec_child(exec_job *j)
 	lv_error *e = NULL;
 	lv_signals_reset_child();
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Cloned into the container's cgroup: now its cgroup namespace. */
+	if (j->cgroupns_left && setns(j->init_pidfd, CLONE_NEWCGROUP) < 0) {
+		lv_err(&e, errno, "join the cgroup namespace of pid %d", j->init_pid);
+		goto fail;
+	}
 	if (fchdir(j->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 		lv_err(&e, errno, "enter the container's root");
 		goto fail;
@@ -221,7 +227,8 @@ static int spawn(exec_job *j, pid_t *pid, int *pidfd, lv_error **err)
 		bool joined_pid = false;
 		close(j->sync_parent);
 		lv_store_drop_fds(j->store);
-		if (ns_join_container(j->init_pid, j->init_pidfd, &joined_pid, &e) < 0)
+		if (ns_join_container(j->init_pid, j->init_pidfd, &joined_pid, &j->cgroupns_left,
+				      &e) < 0)
 			goto fail;
 		int fd = -1;
 		struct clone_args a = { .flags = CLONE_PARENT | CLONE_PIDFD,

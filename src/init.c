@@ -208,6 +208,9 @@ void lv_init_main(lv_container *c)
 	if (c->cgroup_fd >= 0)
 		close(c->cgroup_fd);
 	c->cgroup_fd = -1;
+	/* In the container's cgroup now: a cgroup namespace to join is ours. */
+	if (ns_join_cgroup_path(&c->ns, &err) < 0)
+		goto fail;
 	ns_plan_release(&c->ns);
 	lv_signals_reset_child();
 	/* /proc is still the host's here: "self" names us in the host pid namespace. */

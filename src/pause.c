@@ -72,8 +72,12 @@ int lv_update(const lv_context *ctx, const char *id, const char *resources_json,
 	int r = need_cgroup(&o, err);
 	if (r == 0 && strcmp(o.status, "stopped") == 0)
 		r = lv_err(err, 0, "container is stopped");
-	if (r == 0 && cfg->linux_ && cfg->linux_->resources)
-		r = cg_update(o.rec->cgroup_path, cfg->linux_->resources, err);
+	const spec_resources *res = cfg->linux_ ? cfg->linux_->resources : NULL;
+	/* systemd first, as runc: its properties would win at the next reload */
+	if (r == 0 && res && o.rec->systemd_cgroup)
+		r = cg_update_unit(o.rec->cgroup_path, res, err);
+	if (r == 0 && res)
+		r = cg_update(o.rec->cgroup_path, res, err);
 	lv_close_container(&o);
 	return r < 0 ? lv_err_wrap(err, "update container \"%s\"", id) : 0;
 }

@@ -130,7 +130,7 @@ int lv_destroy_opened(lv_opened *o, lv_error **err)
 	_cleanup_error_ lv_error *ignored = NULL;
 	if (o->rec->cgroup_path)
 		cg_kill(o->rec->cgroup_path, SIGKILL, &ignored);
-	if (o->rec->cgroup_path && cg_destroy(o->rec->cgroup_path, err) < 0)
+	if (o->rec->cgroup_path && cg_remove(o->rec->cgroup_path, o->rec->systemd_cgroup, err) < 0)
 		return -1;
 	return lv_store_remove(&o->store, err);
 }

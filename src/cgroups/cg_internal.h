@@ -5,9 +5,37 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "spec/config.h"
+#include "src/cgroups/cgroup.h"
+#include "src/cgroups/sd.h"
 #include "src/error.h"
 
 #define CG_DEFAULT_MOUNT "/sys/fs/cgroup"
+
+struct cg_plan {
+	char *mount;       /* the cgroup2 mount point */
+	char *path;        /* the container cgroup, absolute */
+	char *available;   /* the root's cgroup.controllers */
+	bool hybrid;       /* the cgroup2 tree is not at /sys/fs/cgroup */
+	cg_writes writes;
+	cg_dev_rule *dev_rules;
+	size_t n_dev_rules;
+	/* --systemd-cgroup (systemd.c) */
+	bool systemd;
+	char *unit;        /* "lieve-ID.scope" */
+	cg_sd_props props; /* the unit's properties, PIDs aside */
+	cg_sd_conn *sd;
+	pid_t hold;        /* keeps the new scope populated until init is in */
+	bool unit_started;
+};
+
+/* systemd.c: the systemd driver's part of the plan and of creation. */
+int cg_sd_plan_build(cg_plan *p, const spec_config *cfg, const char *id, lv_error **err);
+void cg_sd_plan_clear(cg_plan *p);
+/* Starts the scope (with a placeholder process in it, since systemd wants
+ * a PID and the container's init does not exist yet) and checks that
+ * systemd put its cgroup where the plan says. */
+int cg_sd_create_scope(cg_plan *p, lv_error **err);
 
 /* Whole small file (cgroup files are < 1 page mostly) into a NUL-terminated
  * buffer.  -1 with errno set. */

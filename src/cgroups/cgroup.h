@@ -30,10 +30,10 @@ typedef struct cg_plan cg_plan;
 /* Resolves the cgroup path (linux.cgroupsPath absolute, relative, or
  * systemd's slice:prefix:name with systemd) and checks every requested
  * resource against the controllers available.  No writes.
- * With `systemd` and no systemd running the error is
- * `systemd cgroup driver: systemd is not running`; with systemd running it
- * is "not supported yet" (a transient scope needs D-Bus).  Relative and
- * empty paths go below the parent of the caller's own cgroup, as in runc. */
+ * Relative and empty paths go below the parent of the caller's own cgroup,
+ * as in runc.  With `systemd` (--systemd-cgroup) the cgroup is a transient
+ * scope (see sd.h): the plan connects to systemd, and with no systemd
+ * running the error is `systemd cgroup driver: systemd is not running`. */
 int cg_plan_build(const spec_config *cfg, const char *id, bool systemd,
 		  cg_plan **out, lv_error **err);
 void cg_plan_free(cg_plan *p);
@@ -46,10 +46,23 @@ const char *cg_plan_path(const cg_plan *p);
  * logs them. */
 const char *const *cg_plan_warnings(const cg_plan *p);
 
-/* Creates the cgroup, enables controllers in its parents, writes the
- * resources, attaches the device filter.  Returns an O_DIRECTORY fd of it
- * for clone3(CLONE_INTO_CGROUP).  On failure removes what it created. */
-int cg_create(const cg_plan *p, int *dir_fd, lv_error **err);
+/* Creates the cgroup (with systemd: starts the scope), enables controllers
+ * in its parents, writes the resources, attaches the device filter.
+ * Returns an O_DIRECTORY fd of it for clone3(CLONE_INTO_CGROUP).  On
+ * failure removes what it created. */
+int cg_create(cg_plan *p, int *dir_fd, lv_error **err);
+/* Once the container's first process is in the cgroup: ends the process
+ * that kept a new systemd scope from being empty (no-op otherwise). */
+void cg_release_hold(cg_plan *p);
+/* Undoes cg_create after a later failure: kills what is in the cgroup,
+ * stops the scope, removes the cgroup.  Best effort. */
+void cg_abort(cg_plan *p);
+/* `delete`: stops the scope when the container was made with systemd
+ * (`systemd`), then cg_destroy. */
+int cg_remove(const char *path, bool systemd, lv_error **err);
+/* `update` under systemd: the resources as properties of the scope whose
+ * cgroup is `path` (cg_update then writes the files). */
+int cg_update_unit(const char *path, const spec_resources *r, lv_error **err);
 
 /* Removes a container cgroup (and any cgroups below it) after its processes
  * are gone, retrying briefly while the kernel still reports it busy.  A

@@ -14,16 +14,6 @@
 #include "src/cgroups/cg_internal.h"
 #include "src/util/cleanup.h"
 
-struct cg_plan {
-	char *mount;       /* the cgroup2 mount point */
-	char *path;        /* the container cgroup, absolute */
-	char *available;   /* the root's cgroup.controllers */
-	bool hybrid;       /* the cgroup2 tree is not at /sys/fs/cgroup */
-	cg_writes writes;
-	cg_dev_rule *dev_rules;
-	size_t n_dev_rules;
-};
-
 static const char *const no_warnings[] = { NULL };
 
 void cg_plan_free(cg_plan *p)
@@ -35,6 +25,7 @@ void cg_plan_free(cg_plan *p)
 	free(p->available);
 	cg_writes_clear(&p->writes);
 	free(p->dev_rules);
+	cg_sd_plan_clear(p);
 	free(p);
 }
 
@@ -50,24 +41,24 @@ int cg_plan_build(const spec_config *cfg, const char *id, bool systemd,
 {
 	const spec_linux *l = cfg ? cfg->linux_ : NULL;
 	const spec_resources *r = l ? l->resources : NULL;
-	if (systemd) {
-		if (!cg_systemd_running())
-			return lv_err(err, 0, "systemd cgroup driver: systemd is not running");
-		/* Creating a transient scope needs D-Bus, which lieve does not
-		 * speak yet; a cgroupfs path under systemd's tree would be
-		 * created behind its back. */
-		return lv_err(err, 0, "systemd cgroup driver: not supported yet "
-			      "(run without --systemd-cgroup)");
-	}
+	if (systemd && !cg_systemd_running())
+		return lv_err(err, 0, "systemd cgroup driver: systemd is not running");
 	_cleanup_cg_plan_ cg_plan *p = calloc(1, sizeof(*p));
 	if (!p)
 		return lv_err(err, ENOMEM, "cgroup plan");
+	p->hold = -1;
 	_cleanup_free_ char *own = NULL;
-	if (cg_find_mount(&p->mount, err) < 0 || cg_own_cgroup(&own, err) < 0)
+	if (cg_find_mount(&p->mount, err) < 0)
 		return -1;
 	p->hybrid = strcmp(p->mount, CG_DEFAULT_MOUNT) != 0;
-	if (cg_resolve_path(p->mount, own, l ? l->cgroups_path : NULL, id, &p->path, err) < 0)
+	if (systemd) {
+		if (cg_sd_plan_build(p, cfg, id, err) < 0)
+			return -1;
+	} else if (cg_own_cgroup(&own, err) < 0 ||
+		   cg_resolve_path(p->mount, own, l ? l->cgroups_path : NULL, id, &p->path,
+				   err) < 0) {
 		return -1;
+	}
 	if (cg_resources_plan(r, &p->writes, err) < 0)
 		return -1;
 	if (cg_read(p->mount, "cgroup.controllers", &p->available) < 0)
@@ -250,7 +241,7 @@ static int make_path(const cg_plan *p, char **created, size_t *n_created,
 	}
 	/* An existing leaf is reused only when nothing runs in it. */
 	bool populated = false;
-	if (*n_created == 0 || strcmp(created[*n_created - 1], p->path)) {
+	if (!p->systemd && (*n_created == 0 || strcmp(created[*n_created - 1], p->path))) {
 		if (is_populated_at(dfd, &populated) < 0)
 			return lv_err(err, errno, "read \"%s/cgroup.events\"", p->path);
 		if (populated)
@@ -261,7 +252,7 @@ static int make_path(const cg_plan *p, char **created, size_t *n_created,
 	return 0;
 }
 
-int cg_create(const cg_plan *p, int *dir_fd, lv_error **err)
+static int create_path(const cg_plan *p, int *dir_fd, lv_error **err)
 {
 	size_t depth = 1;
 	for (const char *c = p->path + strlen(p->mount); *c; c++)
@@ -295,6 +286,18 @@ fail:
 	for (size_t i = 0; i < n_created; i++)
 		free(created[i]);
 	return rc;
+}
+
+int cg_create(cg_plan *p, int *dir_fd, lv_error **err)
+{
+	/* systemd makes the scope (and its slices); create_path then finds
+	 * them, enables what the resources need and writes them. */
+	if ((p->systemd && cg_sd_create_scope(p, err) < 0) || create_path(p, dir_fd, err) < 0) {
+		if (p->systemd)
+			cg_abort(p);
+		return -1;
+	}
+	return 0;
 }
 
 int cg_open(const char *path, int *dir_fd, lv_error **err)

@@ -123,7 +123,7 @@ int ns_join_paths(const ns_plan *p, lv_error **err)
 {
 	for (int k = 0; k < SPEC_NS_COUNT; k++) {
 		int t = join_order[k];
-		if (p->join_fd[t] < 0)
+		if (p->join_fd[t] < 0 || t == SPEC_NS_CGROUP)
 			continue;
 		if (setns(p->join_fd[t], (int)ns_info[t].flag) < 0)
 			return lv_err(err, errno, "join %s namespace", ns_info[t].what);
@@ -194,7 +194,16 @@ int ns_enter_new_time(const spec_linux *l, lv_error **err)
 	return 0;
 }
 
-int ns_join_container(pid_t pid, int pidfd, bool *joined_pid, lv_error **err)
+int ns_join_cgroup_path(const ns_plan *p, lv_error **err)
+{
+	int fd = p->join_fd[SPEC_NS_CGROUP];
+	if (fd >= 0 && setns(fd, CLONE_NEWCGROUP) < 0)
+		return lv_err(err, errno, "join cgroup namespace");
+	return 0;
+}
+
+int ns_join_container(pid_t pid, int pidfd, bool *joined_pid, bool *cgroupns_left,
+		      lv_error **err)
 {
 	uint64_t flags = 0;
 	for (int t = 0; t < SPEC_NS_COUNT; t++) {
@@ -212,6 +221,8 @@ int ns_join_container(pid_t pid, int pidfd, bool *joined_pid, lv_error **err)
 		flags |= ns_info[t].flag;
 	}
 	*joined_pid = flags & CLONE_NEWPID;
+	*cgroupns_left = flags & CLONE_NEWCGROUP;
+	flags &= ~(uint64_t)CLONE_NEWCGROUP;
 	if (flags && setns(pidfd, (int)flags) < 0)
 		return lv_err(err, errno, "join the namespaces of pid %d", pid);
 	return 0;

@@ -28,8 +28,13 @@ void ns_plan_release(ns_plan *p);
 bool ns_plan_has_joins(const ns_plan *p);
 
 /* setns() into every namespace to join; the user namespace first so the
- * others are entered with its credentials. */
+ * others are entered with its credentials.  All but the cgroup namespace:
+ * on a cgroup2 mounted with nsdelegate (systemd's), a process can place a
+ * child (clone3 CLONE_INTO_CGROUP) only in cgroups below its own cgroup
+ * namespace's root and its own cgroup, so the child joins it itself, once
+ * in the container's cgroup: ns_join_cgroup_path. */
 int ns_join_paths(const ns_plan *p, lv_error **err);
+int ns_join_cgroup_path(const ns_plan *p, lv_error **err);
 
 /* Runtime side: writes uid_map / gid_map of the child (setgroups "deny"
  * first when the caller is not privileged in the parent namespace). */
@@ -43,9 +48,12 @@ int ns_enter_new_time(const spec_linux *l, lv_error **err);
 int ns_loopback_up(lv_error **err);
 
 /* For exec: setns() into every namespace of `pid` (through its pidfd) that
- * differs from the caller's.  Returns whether the pid namespace was joined
- * (the caller must fork for it to apply). */
-int ns_join_container(pid_t pid, int pidfd, bool *joined_pid, lv_error **err);
+ * differs from the caller's, but the cgroup namespace (see ns_join_paths):
+ * `cgroupns_left` says the child must join it (setns(pidfd,
+ * CLONE_NEWCGROUP)).  Returns whether the pid namespace was joined (the
+ * caller must fork for it to apply). */
+int ns_join_container(pid_t pid, int pidfd, bool *joined_pid, bool *cgroupns_left,
+		      lv_error **err);
 
 /* sysctl keys a container may set: the namespaced ones, if the matching
  * namespace is private to the container. */

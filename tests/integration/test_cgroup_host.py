@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from lib.util import sh
+from lib.util import json_log_errors, sh
 
 
 def cgroup2_mount():
@@ -74,3 +74,24 @@ def test_missing_controller_is_a_clear_error(runtime, bundle, lieve_only, host_s
     assert f'the "{controller}" controller is not available in the cgroup2 hierarchy at {mount}' \
         in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.path.isdir("/run/systemd/system"), reason="systemd runs here")
+@pytest.mark.parametrize("cgroups_path", [None, "system.slice:lieve-test:x", "not-systemd"])
+def test_systemd_driver_without_systemd(runtime, bundle, lieve_only, tmp_path, cgroups_path):
+    """The systemd driver itself is tested in the systemd guest (tests/vm/systemd);
+    here, without systemd, --systemd-cgroup is one clear error and leaves nothing."""
+    if cgroups_path:
+        bundle.config["linux"]["cgroupsPath"] = cgroups_path
+    bundle.write()
+    cid = runtime.new_id()
+    log = tmp_path / "log.json"
+    r = runtime("--systemd-cgroup", "create", "--bundle", bundle.path, cid, log=log,
+                log_format="json")
+    assert r.returncode == 1
+    want = "systemd cgroup driver: systemd is not running"
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(want), r.stderr
+    assert json_log_errors(log)[-1].endswith(want)
+    assert runtime("state", cid).returncode != 0
+    assert not (runtime.root / cid).exists()
