@@ -5,7 +5,8 @@
 #   @@lieve-vm: result NAME pass|fail|skip SECONDS
 #   @@lieve-vm: summary PASSED FAILED SKIPPED
 # Exit status 0 passes, 77 skips, anything else fails. A test that leaves a cgroup behind fails:
-# the runner kills what is in it and removes it, so the next test starts clean.
+# the runner kills what is in it and removes it, so the next test starts clean. In systemd mode
+# (run by systemd-runner.sh) also a systemd unit left behind fails, and empty slices do not.
 . /lieve/env
 export LIEVE
 
