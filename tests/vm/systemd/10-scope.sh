@@ -29,7 +29,8 @@ assert_active_scope $unit system.slice $cg "$pid"
 # exec'd processes join the scope: seen from inside (the cgroup namespace root) and outside.
 assert_eq "0::/" "$(lvs exec s10 cat /proc/self/cgroup)" "cgroup of an exec'd process, inside"
 lvs exec -d s10 sleep 1001
-wait_for 5 test "$(wc -l <"$CGROUP_ROOT$cg/cgroup.procs")" = 2
+procs_are() { [ "$(wc -l <"$CGROUP_ROOT$cg/cgroup.procs")" = "$1" ]; }
+wait_for 5 procs_are 2
 for p in $(cat "$CGROUP_ROOT$cg/cgroup.procs"); do
 	assert_eq "$cg" "$(cgroup_of "$p")" "cgroup of pid $p"
 done
