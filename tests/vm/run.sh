@@ -9,10 +9,13 @@ repo=$(cd "$here/../.." && pwd)
 usage() {
 	cat <<EOF
 usage: $0 [options] [TEST...]
-Boots one cgroup-v2 guest and runs TEST... (names or paths; default: every tests/vm/tests/*.sh).
+Boots one cgroup-v2 guest and runs TEST... (names or paths; default: every tests/vm/tests/*.sh,
+or with --systemd every tests/vm/systemd/[0-9]*.sh).
   --lieve PATH         runtime binary to test (default: build/cli/lieve, rebuilt with ninja first)
   --add PATH           also copy host binary PATH (and its shared libraries) to /lieve/bin
   --share-usr          mount the host's /usr read-only at /usr in the guest (virtiofs)
+  --systemd            boot the host's systemd as PID 1 with the D-Bus system bus (implies
+                       --share-usr); tests run in lieve-vm-runner.service
   --timeout SECS       kill the guest after SECS seconds (default 290)
   --test-timeout SECS  kill a test after SECS seconds (default 120)
   --smp N --mem MIB    guest CPUs (default 2) and memory (default 1024)
@@ -24,13 +27,14 @@ Boots one cgroup-v2 guest and runs TEST... (names or paths; default: every tests
 EOF
 }
 
-lieve="" share_usr=0 timeout=290 test_timeout=120 smp=2 mem=1024 accel="" verbose=0 keep=0
+lieve="" share_usr=0 systemd=0 timeout=290 test_timeout=120 smp=2 mem=1024 accel="" verbose=0 keep=0
 prepare_only=0 refresh="" adds=() tests=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lieve) lieve=$2; shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
 	--share-usr) share_usr=1; shift ;;
+	--systemd) systemd=1 share_usr=1; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
@@ -61,14 +65,16 @@ if [ -z "$lieve" ]; then
 fi
 [ -x "$lieve" ] || die "$lieve is not an executable"
 
+# The systemd guest has tests of its own (tests/vm/systemd/NN-*.sh, next to their run.sh).
+if [ $systemd = 1 ]; then testdir=$here/systemd pattern='[0-9]*.sh'; else testdir=$here/tests pattern='*.sh'; fi
 test_files=()
 if [ ${#tests[@]} = 0 ]; then
-	for f in "$here"/tests/*.sh; do [ -e "$f" ] && test_files+=("$f"); done
+	for f in "$testdir"/$pattern; do [ -e "$f" ] && test_files+=("$f"); done
 else
 	for t in "${tests[@]}"; do
 		if [ -f "$t" ]; then test_files+=("$(realpath "$t")")
-		elif [ -f "$here/tests/$t" ]; then test_files+=("$here/tests/$t")
-		elif [ -f "$here/tests/$t.sh" ]; then test_files+=("$here/tests/$t.sh")
+		elif [ -f "$testdir/$t" ]; then test_files+=("$testdir/$t")
+		elif [ -f "$testdir/$t.sh" ]; then test_files+=("$testdir/$t.sh")
 		else die "no test $t"
 		fi
 	done
@@ -104,6 +110,12 @@ install -m 0755 "$here/guest/init" "$stage/init"
 install -m 0755 "$here/guest/runner.sh" "$stage/lieve/runner.sh"
 install -m 0644 "$here/guest/lib.sh" "$stage/lieve/lib.sh"
 cp -r "$here/tests/." "$stage/lieve/tests/"
+if [ $systemd = 1 ]; then
+	# Units and helpers (systemd.lib) of the systemd guest, not its host-side scripts.
+	cp -r "$here/guest/systemd" "$stage/lieve/systemd"
+	install -m 0755 "$here/guest/systemd-runner.sh" "$stage/lieve/systemd-runner.sh"
+	find "$here/systemd" -maxdepth 1 -type f -name '*.lib' -exec cp {} "$stage/lieve/tests/" \;
+fi
 for f in "${test_files[@]}"; do cp "$f" "$stage/lieve/tests/"; done
 
 # Host binaries run in the guest with the host's own shared libraries at the same paths (the
@@ -148,6 +160,7 @@ LIEVE=/lieve/bin/$(basename "$lieve")
 LIEVE_VM_TESTS="${names[*]}"
 LIEVE_VM_TEST_TIMEOUT=$test_timeout
 LIEVE_VM_SHARE_USR=$share_usr
+LIEVE_VM_SYSTEMD=$systemd
 LIEVE_VM_LIBS_DISK=$([ -n "$libs_disk" ] && echo 1 || echo 0)
 PATH=/lieve/bin:/bin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin
 EOF
@@ -176,6 +189,7 @@ tsc_khz=$({ dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibra
 
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init cgroup_no_v1=all tsc_early_khz=$tsc_khz"
 cmdline="$cmdline tsc=reliable mitigations=off 8250.nr_uarts=1 pci=off cryptomgr.notests"
+[ $systemd = 1 ] && cmdline="$cmdline systemd.unified_cgroup_hierarchy=1"
 [ $verbose = 1 ] && cmdline=${cmdline/ quiet/ loglevel=7}
 
 machine=microvm,pit=on,pic=on,rtc=on,acpi=on
@@ -208,7 +222,7 @@ if [ $share_usr = 1 ]; then
 fi
 
 echo "lieve-vm: $(basename "$KERNEL" ) $KVER, accel $accel, ${smp} cpu, ${mem} MiB, lieve $lieve" \
-	"${#names[@]} test(s)"
+	"${#names[@]} test(s)$([ $systemd = 1 ] && echo ", systemd $(dpkg-query -W -f '${Version}' systemd 2>/dev/null) as PID 1")"
 
 log=$tmp/console.log
 : >"$log"
