@@ -6,8 +6,8 @@
 # ctd-<id>.scope in lieve-ctd.slice, a nested slice (/lieve.slice/lieve-ctd.slice).
 # - `run --rm --memory-limit`: output and exit status, the cgroup and memory.max read inside;
 #   the scope is gone afterwards;
-# - `run -d --memory-limit`: memory.max, the scope's MemoryMax and CPUWeight (ctr's default
-#   cpu shares 1024), the task in the scope; `task exec` runs in the scope; `task kill`,
+# - `run -d --memory-limit`: memory.max, the scope's Slice, MemoryMax and CPUWeight (ctr's
+#   default cpu shares 1024), the task in the scope; `task exec` runs in the scope; `task kill`,
 #   `task delete`, `containers rm`: no ctd-*.scope unit left, no cgroup, the runtime's state
 #   directory empty; containerd stopped: no shim or runtime process, no mount.
 # The slices are stopped at the end (they were not active before).
@@ -90,11 +90,6 @@ defer 'if [ "$(cg_opts)" != "$cg_opts0" ]; then
 	echo "note: the guest cgroup2 mount options changed: $cg_opts0 -> $(cg_opts); restoring"
 	mount -o "remount,$cg_opts0" /sys/fs/cgroup
 fi'
-show_props() {
-	_u=$1
-	shift
-	for _p in "$@"; do systemctl show -p "$_p" "$_u"; done
-}
 
 # --- run --rm --------------------------------------------------------------------------------
 step "ctr run --rm --runc-systemd-cgroup --memory-limit 67108864 (exit 3)"
@@ -116,16 +111,19 @@ out=$(run_ c2 -d --memory-limit 33554432 "$IMAGE" c2 sleep 1000 2>&1) ||
 c2_gone=0
 defer '[ $c2_gone = 1 ] || { ctr_ task delete -f c2; ctr_ containers rm c2; } >/dev/null 2>&1'
 task_status() { ctr_ task ls | awk -v c="$1" '$1 == c { print $3 }'; }
-wait_for 20 test "$(task_status c2)" = RUNNING
+# `run -d` returns once the task started: one `task ls` for its status and pid.
+set -- $(ctr_ task ls | awk '$1 == "c2" { print $2, $3 }')
+pid=${1:-} status=${2:-}
+assert_eq RUNNING "$status" "c2's status after ctr run -d"
 unit=ctd-c2.scope
 cg=$CGROUP_ROOT$slice_cg/$unit
-assert_eq "ControlGroup=$slice_cg/$unit
+assert_eq "CPUWeight=39
+ControlGroup=$slice_cg/$unit
 Delegate=yes
 MemoryMax=33554432
-CPUWeight=39" "$(show_props $unit ControlGroup Delegate MemoryMax CPUWeight)" "$unit properties"
+Slice=$slice" "$(unit_props $unit CPUWeight ControlGroup Delegate MemoryMax Slice)" "$unit properties"
 assert_file_eq "$cg/memory.max" 33554432
 assert_file_eq "$cg/cpu.weight" 39
-pid=$(ctr_ task ls | awk '$1 == "c2" { print $2 }')
 assert_eq "$slice_cg/$unit" "$(cgroup_of "$pid")" "c2's init's cgroup"
 
 step "ctr task exec"
@@ -134,8 +132,11 @@ assert_eq "0::$slice_cg/$unit" "$out" "the exec'd process's cgroup"
 
 step "ctr task kill, task delete, containers rm"
 ctr_ task kill -s KILL c2
+# Reaped by the shim first (cheap to watch), then the task is STOPPED.
+wait_for 20 test ! -e "/proc/$pid"
 wait_for 20 test "$(task_status c2)" = STOPPED
-ctr_ task delete c2 >/dev/null
+# (ctr warns about the exit status 137)
+out=$(ctr_ task delete c2 2>&1) || fail "ctr task delete c2: $out"
 ctr_ containers rm c2
 c2_gone=1
 assert_eq "" "$(ctd_units)" "ctd units after ctr task delete"

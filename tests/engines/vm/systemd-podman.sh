@@ -8,7 +8,8 @@
 # - `run -d --memory 64m --pids-limit 50 --cpus 0.5`: the limits inside the container
 #   (/sys/fs/cgroup, its own cgroup) and as the scope's properties (MemoryMax, TasksMax,
 #   CPUQuotaPerSecUSec); `exec` runs in the container's cgroup;
-# - `update --memory 128m` (the runtime's `update`): the cgroup file and MemoryMax;
+# - `update --memory 128m --cpus 1` (the runtime's `update`): the cgroup files and the
+#   scope's properties, which systemd writes again at a daemon-reload: the limits survive one;
 # - `pause`/`unpause`: cgroup.freeze and Podman's status;
 # - `stop`, `rm`: no libpod-*.scope unit left, no cgroup under machine.slice, the runtime's
 #   state directory empty, no conmon left.
@@ -67,12 +68,6 @@ pm() {
 		podman --runtime "$LIEVE" "$@"
 }
 state_dir=/run/$RT_NAME
-# show UNIT PROP...: "PROP=VALUE" lines of systemctl show.
-show() {
-	_u=$1
-	shift
-	for _p in "$@"; do systemctl show -p "$_p" "$_u"; done
-}
 
 step "podman load"
 pm load --signature-policy "$d/policy.json" -q -i "$IMAGE_ARCHIVE"
@@ -96,10 +91,11 @@ unit=libpod-$id.scope
 cg=$CGROUP_ROOT/$slice/$unit
 assert_eq active "$(systemctl is-active "$unit" || true)" "$unit"
 assert_eq "ControlGroup=/$slice/$unit
+CPUQuotaPerSecUSec=500ms
 Delegate=yes
 MemoryMax=67108864
-TasksMax=50
-CPUQuotaPerSecUSec=500ms" "$(show "$unit" ControlGroup Delegate MemoryMax TasksMax CPUQuotaPerSecUSec)" \
+Slice=$slice
+TasksMax=50" "$(unit_props "$unit" ControlGroup CPUQuotaPerSecUSec Delegate MemoryMax Slice TasksMax)" \
 	"$unit properties"
 pids=$(cat "$cg/cgroup.procs")
 assert_eq sleep "$(for p in $pids; do cat "/proc/$p/comm"; done)" "the processes in $unit"
@@ -114,11 +110,22 @@ assert_eq "0::/
 50
 50000 100000" "$out" "cgroup, memory.max, pids.max, cpu.max read by exec"
 
-step "podman update --memory 128m"
-out=$(pm update --memory 128m "$id" 2>&1) || fail "podman update: $out"
+step "podman update --memory 128m --cpus 1"
+out=$(pm update --memory 128m --cpus 1 "$id" 2>&1) || fail "podman update: $out"
 assert_file_eq "$cg/memory.max" 134217728
-assert_eq MemoryMax=134217728 "$(show "$unit" MemoryMax)" "$unit MemoryMax after update"
-assert_eq TasksMax=50 "$(show "$unit" TasksMax)" "$unit TasksMax after update"
+assert_file_eq "$cg/cpu.max" "100000 100000"
+assert_file_eq "$cg/pids.max" 50
+assert_eq "CPUQuotaPerSecUSec=1s
+MemoryMax=134217728
+TasksMax=50" "$(unit_props "$unit" CPUQuotaPerSecUSec MemoryMax TasksMax)" "$unit properties after update"
+
+# systemd writes a unit's own properties to its cgroup again at a reload: the limits survive
+# only if the runtime mirrored them as properties, at create and at update.
+step "systemctl daemon-reload"
+systemctl daemon-reload
+assert_file_eq "$cg/memory.max" 134217728
+assert_file_eq "$cg/cpu.max" "100000 100000"
+assert_file_eq "$cg/pids.max" 50
 
 step "podman pause, unpause"
 pm pause "$id" >/dev/null
@@ -129,7 +136,8 @@ assert_file_eq "$cg/cgroup.freeze" 0
 grep -qx 'frozen 0' "$cg/cgroup.events" || fail "$unit still frozen after unpause"
 
 step "podman stop"
-pm stop -t 1 "$id" >/dev/null
+# (sleep, PID 1, ignores SIGTERM: Podman warns that it resorts to SIGKILL)
+out=$(pm stop -t 1 "$id" 2>&1) || fail "podman stop: $out"
 # The scope ends with its last process (the runtime's `delete` comes with `rm`).
 wait_for 10 test ! -e "$cg"
 assert_eq inactive "$(systemctl is-active "$unit" || true)" "$unit after podman stop"
