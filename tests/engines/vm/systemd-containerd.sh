@@ -42,10 +42,10 @@ EOF
 
 ctd_units() { units_like 'ctd-*'; }
 [ -z "$(ctd_units)" ] || fail "ctd units exist before the test: $(ctd_units)"
-# Last deferred runs first: containerd stops, then mounts, the units and slices, paths go.
+# Last deferred runs first: containerd stops, then the units and slices, mounts, paths go.
 own_path /run/containerd
-own_units lieve.slice 'ctd-*'
 defer "umount_under '$d'"
+own_units lieve.slice 'ctd-*'
 defer 'kill_procs_of containerd-shim containerd-shim-runc-v2'
 
 step "start containerd"

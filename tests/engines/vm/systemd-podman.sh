@@ -57,11 +57,13 @@ echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$d/policy.json"
 # libpod-* units: the containers' and conmons' scopes, loaded or failed.
 libpod_units() { units_like 'libpod-*'; }
 [ -z "$(libpod_units)" ] || fail "libpod units exist before the test: $(libpod_units)"
-# Last deferred runs first: conmon, mounts, the units and machine.slice, paths go.
+# Last deferred runs first: conmon and Podman's exit command (`podman container cleanup`, which
+# mounts the storage again) are killed, the units and machine.slice stopped, then mounts and
+# paths go.
 own_path "/run/$RT_NAME" /var/lib/containers /run/containers /run/libpod
-own_units "$slice" 'libpod-*'
 defer "umount_under '$d'"
-defer 'kill_procs_of conmon'
+own_units "$slice" 'libpod-*'
+defer 'kill_procs_of conmon podman'
 pm() {
 	CONTAINERS_CONF=$d/containers.conf CONTAINERS_STORAGE_CONF=$d/storage.conf \
 		CONTAINERS_REGISTRIES_CONF=$d/registries.conf TMPDIR=$d/tmp \
@@ -90,12 +92,12 @@ defer '[ $c_gone = 1 ] || pm rm -f -t 0 "$id" >/dev/null 2>&1'
 unit=libpod-$id.scope
 cg=$CGROUP_ROOT/$slice/$unit
 assert_eq active "$(systemctl is-active "$unit" || true)" "$unit"
-assert_eq "ControlGroup=/$slice/$unit
-CPUQuotaPerSecUSec=500ms
+assert_eq "CPUQuotaPerSecUSec=500ms
+ControlGroup=/$slice/$unit
 Delegate=yes
 MemoryMax=67108864
 Slice=$slice
-TasksMax=50" "$(unit_props "$unit" ControlGroup CPUQuotaPerSecUSec Delegate MemoryMax Slice TasksMax)" \
+TasksMax=50" "$(unit_props "$unit" CPUQuotaPerSecUSec ControlGroup Delegate MemoryMax Slice TasksMax)" \
 	"$unit properties"
 pids=$(cat "$cg/cgroup.procs")
 assert_eq sleep "$(for p in $pids; do cat "/proc/$p/comm"; done)" "the processes in $unit"
