@@ -51,6 +51,7 @@ if [ "${LIEVE_SKIP_VM:-0}" != 1 ]; then
 fi
 
 . tests/engines/vm/suite.sh # containerd + Podman on pure cgroup v2 in the qemu guest (LIEVE_SKIP_VM=1 or LIEVE_SKIP_ENGINES=1 skips)
+. tests/engines/vm/suite-systemd.sh # the same with their systemd cgroup managers, systemd as PID 1 (same skips)
 
 echo "${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]

@@ -62,7 +62,10 @@ from lib.image import write_docker_archive
 write_docker_archive(sys.argv[2])' "$repo/tests/engines" "$tmp/lieve-busybox.tar"
 
 # Not exec: the trap removes the image afterwards. The whole run takes ~2 min under TCG on a
-# quiet host (a test ~45-75 s): the limits leave room for a loaded one, and still kill a hung
-# guest. Options given override them (tests/vm/run.sh keeps the last).
+# quiet host (a test ~45-75 s; with --systemd ~3 min, a test ~70-100 s): the limits leave room
+# for a loaded one, and still kill a hung guest. Options given override them (tests/vm/run.sh
+# keeps the last).
+limits=(--timeout 420 --test-timeout 180)
+[ $systemd = 0 ] || limits=(--timeout 720 --test-timeout 300)
 "$repo/tests/vm/run.sh" --share-usr --add "$tmp/lieve-busybox.tar" --add "$here/engines.lib" \
-	--timeout 420 --test-timeout 180 "${opts[@]+"${opts[@]}"}" "${tests[@]}"
+	"${limits[@]}" "${opts[@]+"${opts[@]}"}" "${tests[@]}"
