@@ -53,6 +53,7 @@ fi
 . tests/vm/systemd/suite.sh # --systemd-cgroup in the qemu guest with systemd as PID 1 (LIEVE_SKIP_VM=1 skips)
 
 . tests/engines/vm/suite.sh # containerd + Podman on pure cgroup v2 in the qemu guest (LIEVE_SKIP_VM=1 or LIEVE_SKIP_ENGINES=1 skips)
+. tests/engines/vm/suite-systemd.sh # the same with their systemd cgroup managers, systemd as PID 1 (same skips)
 
 echo "${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]

@@ -6,6 +6,8 @@
 #   tests/engines/vm/run.sh                              # lieve from build/cli/lieve
 #   tests/engines/vm/run.sh --lieve /usr/sbin/runc       # the oracle
 #   tests/engines/vm/run.sh containerd                   # one test (engines-containerd.sh)
+#   tests/engines/vm/run.sh --systemd                    # systemd-*.sh: the engines' systemd
+#                                                        # cgroup managers, systemd as PID 1
 # Other options go to tests/vm/run.sh (--timeout, --keep, --verbose, ...). Prints what
 # tests/vm/run.sh prints, ending with `N passed, N failed`; exit status 0 if none failed.
 # Without any engine on the host it prints why, `0 passed, 0 failed`, and exits 0 (a skip).
@@ -15,24 +17,30 @@ repo=$(cd "$here/../../.." && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "engines/vm/run.sh: needs root (qemu, virtiofsd)" >&2; exit 2; }
 
-opts=() tests=()
+opts=() args=() tests=() systemd=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lieve | --add | --timeout | --test-timeout | --smp | --mem | --accel)
 		opts+=("$1" "$2"); shift 2 ;;
+	--systemd) systemd=1; opts+=("$1"); shift ;;
 	-h | --help)
-		sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+		sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) opts+=("$1"); shift ;;
-	*)
-		if [ -f "$1" ]; then tests+=("$(realpath "$1")")
-		elif [ -f "$here/engines-$1.sh" ]; then tests+=("$here/engines-$1.sh")
-		elif [ -f "$here/$1" ]; then tests+=("$here/$1")
-		else echo "engines/vm/run.sh: no test $1" >&2; exit 2
-		fi
-		shift ;;
+	*) args+=("$1"); shift ;;
 	esac
 done
-[ ${#tests[@]} -gt 0 ] || tests=("$here"/engines-*.sh)
+# The tests of a mode: engines-*.sh in the busybox guest (cgroupfs managers), systemd-*.sh in the
+# systemd guest (the engines' systemd managers).
+prefix=engines
+[ $systemd = 0 ] || prefix=systemd
+for a in "${args[@]+"${args[@]}"}"; do
+	if [ -f "$a" ]; then tests+=("$(realpath "$a")")
+	elif [ -f "$here/$prefix-$a.sh" ]; then tests+=("$here/$prefix-$a.sh")
+	elif [ -f "$here/$a" ]; then tests+=("$here/$a")
+	else echo "engines/vm/run.sh: no test $a" >&2; exit 2
+	fi
+done
+[ ${#tests[@]} -gt 0 ] || tests=("$here"/$prefix-*.sh)
 
 # The guest finds the engines in the host's /usr: without any, there is nothing to run.
 have=""
@@ -54,7 +62,10 @@ from lib.image import write_docker_archive
 write_docker_archive(sys.argv[2])' "$repo/tests/engines" "$tmp/lieve-busybox.tar"
 
 # Not exec: the trap removes the image afterwards. The whole run takes ~2 min under TCG on a
-# quiet host (a test ~45-75 s): the limits leave room for a loaded one, and still kill a hung
-# guest. Options given override them (tests/vm/run.sh keeps the last).
+# quiet host (a test ~45-75 s; with --systemd ~3 min, a test ~70-100 s): the limits leave room
+# for a loaded one, and still kill a hung guest. Options given override them (tests/vm/run.sh
+# keeps the last).
+limits=(--timeout 420 --test-timeout 180)
+[ $systemd = 0 ] || limits=(--timeout 720 --test-timeout 300)
 "$repo/tests/vm/run.sh" --share-usr --add "$tmp/lieve-busybox.tar" --add "$here/engines.lib" \
-	--timeout 420 --test-timeout 180 "${opts[@]+"${opts[@]}"}" "${tests[@]}"
+	"${limits[@]}" "${opts[@]+"${opts[@]}"}" "${tests[@]}"
