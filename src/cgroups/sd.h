@@ -72,10 +72,10 @@ int cg_sd_list_to_bits(const char *list, uint8_t **bits, size_t *n, lv_error **e
 
 /* linux.resources → unit properties, as runc converts them on cgroup v2
  * (MemoryMax, MemoryLow, MemorySwapMax, CPUWeight, CPUQuotaPerSecUSec,
- * CPUQuotaPeriodUSec, TasksMax, AllowedCPUs, AllowedMemoryNodes, IOWeight,
- * and the unified keys systemd has a property for).  What has no property
- * (devices among them: the device filter is ours) is only written to the
- * cgroup files. */
+ * CPUQuotaPeriodUSec, TasksMax, AllowedCPUs, AllowedMemoryNodes, and the
+ * unified keys systemd has a property for) and, beyond runc, blockIO.weight
+ * as IOWeight.  What has no property (devices among them: the device
+ * filter is ours) is only written to the cgroup files. */
 int cg_sd_resource_props(const spec_resources *r, cg_sd_props *out, lv_error **err);
 /* Annotations "org.systemd.property.NAME": VALUE in GVariant text form, as
  * runc takes them: true/false, numbers with an optional type keyword

@@ -356,6 +356,12 @@ int cg_sd_resource_props(const spec_resources *r, cg_sd_props *out, lv_error **e
 		rc |= add_cpu_quota(out, c->quota.set ? c->quota.value : 0,
 				    c->period.set ? c->period.value : 0);
 	}
+	/* runc leaves io.weight to the file alone, and a daemon-reload resets
+	 * it to systemd's default; as a property it stays. */
+	uint64_t io = r->block_io && r->block_io->weight.set
+			      ? cg_blkio_weight_to_io(r->block_io->weight.value) : 0;
+	if (io)
+		rc |= cg_sd_add_u64(out, "IOWeight", io);
 	if (r->pids && (r->pids->limit > 0 || r->pids->limit == -1))
 		rc |= cg_sd_add_u64(out, "TasksMax", max_or(r->pids->limit));
 	if (rc < 0)

@@ -141,7 +141,8 @@ Test(resources, runc_conversions)
 	spec_cpu cpu = { .shares = { .value = 1024, .set = true }, .quota = { .value = 12345, .set = true },
 			 .period = { .value = 100000, .set = true }, .cpus = (char *)"0-1,3" };
 	spec_pids pids = { .limit = 42 };
-	spec_resources r = { .memory = &mem, .cpu = &cpu, .pids = &pids };
+	spec_block_io bio = { .weight = { .value = 500, .set = true } };
+	spec_resources r = { .memory = &mem, .cpu = &cpu, .pids = &pids, .block_io = &bio };
 	__attribute__((cleanup(cg_sd_props_clear))) cg_sd_props p = { 0 };
 	_cleanup_error_ lv_error *err = NULL;
 	cr_assert_eq(cg_sd_resource_props(&r, &p, &err), 0, "%s", err ? err->msg : "");
@@ -153,6 +154,7 @@ Test(resources, runc_conversions)
 	/* 12345/100000 of a CPU = 123450 µs per s, rounded up to 10 ms */
 	cr_expect_eq(u64_prop(&p, "CPUQuotaPerSecUSec"), 130000);
 	cr_expect_eq(u64_prop(&p, "TasksMax"), 42);
+	cr_expect_eq(u64_prop(&p, "IOWeight"), 4950); /* as io.weight is written */
 	const cg_sd_prop *cpus = cg_sd_find(&p, "AllowedCPUs");
 	cr_assert_not_null(cpus);
 	cr_expect_eq(cpus->type, 'Y');
