@@ -17,6 +17,19 @@ ninja -C "$build" || exit 1
 
 passed=0 failed=0
 count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+# counted_suite LOG CMD...: runs a suite that ends with a line `N passed, N failed` (the guest
+# suites), keeps its output in $build/LOG and counts that line; no such line is one failure.
+counted_suite() {
+	_log=$build/$1
+	shift
+	"$@" 2>&1 | tee "$_log" | tail -n 40
+	_res=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$_log" | tail -1)
+	if [ -n "$_res" ]; then
+		count "$(echo "$_res" | cut -d' ' -f1)" "$(echo "$_res" | cut -d' ' -f3)"
+	else
+		count 0 1
+	fi
+}
 
 echo "=== unit tests (Criterion)"
 meson test -C "$build" --print-errorlogs --no-rebuild -v 2>&1 | tee "$build/unit.log" |
@@ -40,14 +53,8 @@ count "${i_ok:-0}" "$i_fail"
 
 if [ "${LIEVE_SKIP_VM:-0}" != 1 ]; then
 	echo "=== cgroup v2 guest (qemu)"
-	tests/vm/run.sh --lieve "$repo/$build/cli/lieve" \
-		--add "$repo/$build/tests/unit/cgroups/test-cgroups-host" 2>&1 | tee "$build/vm.log" | tail -n 40
-	v=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$build/vm.log" | tail -1)
-	if [ -n "$v" ]; then
-		count "$(echo "$v" | cut -d' ' -f1)" "$(echo "$v" | cut -d' ' -f3)"
-	else
-		count 0 1
-	fi
+	counted_suite vm.log tests/vm/run.sh --lieve "$repo/$build/cli/lieve" \
+		--add "$repo/$build/tests/unit/cgroups/test-cgroups-host"
 fi
 
 . tests/vm/systemd/suite.sh # --systemd-cgroup in the qemu guest with systemd as PID 1 (LIEVE_SKIP_VM=1 skips)

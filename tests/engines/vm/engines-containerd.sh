@@ -17,23 +17,6 @@ need containerd ctr containerd-shim-runc-v2
 d=$TMPDIR/containerd
 ns=lieve-vm-ctd
 mkdir -p "$d/fifo"
-cat >"$d/config.toml" <<EOF
-version = 2
-root = "$d/root"
-state = "$d/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = "$d/containerd.sock"
-[ttrpc]
-  address = "$d/containerd.sock.ttrpc"
-[debug]
-  address = ""
-  level = "info"
-[metrics]
-  address = ""
-EOF
 
 # The shim passes --root /run/containerd/runc/<ns> to the runtime; containers' cgroups go
 # under /<ns>. Last deferred runs first: containerd stops, then mounts, cgroups, paths go.
@@ -42,22 +25,7 @@ own_cgroup "$ns"
 defer "umount_under '$d'"
 defer 'kill_procs_of containerd-shim containerd-shim-runc-v2'
 
-step "start containerd"
-containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
-ctd_pid=$!
-defer "kill -TERM $ctd_pid 2>/dev/null; wait $ctd_pid 2>/dev/null"
-ctr_() { ctr -a "$d/containerd.sock" -n "$ns" "$@"; }
-on_fail_log() { echo "--- containerd.log (last lines)"; tail -n 15 "$d/containerd.log"; }
-_i=0
-until ctr -a "$d/containerd.sock" version >/dev/null 2>&1; do
-	kill -0 $ctd_pid 2>/dev/null || { on_fail_log; fail "containerd exited"; }
-	_i=$((_i + 1))
-	[ $_i -lt 300 ] || { on_fail_log; fail "containerd did not answer within 30 s"; }
-	usleep 100000
-done
-
-step "ctr images import"
-ctr_ images import "$IMAGE_ARCHIVE" >/dev/null || { on_fail_log; fail "ctr images import failed"; }
+start_containerd
 
 run_() { ctr_ run --runc-binary "$LIEVE" --fifo-dir "$d/fifo" "$@"; }
 # Inside the container: its cgroup (from /proc/self/cgroup) and files of it. ctr's default spec

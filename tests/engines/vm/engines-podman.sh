@@ -16,36 +16,7 @@ need podman conmon
 d=$TMPDIR/podman
 parent=lieve-vm-podman
 mkdir -p "$d/tmp"
-cat >"$d/containers.conf" <<EOF
-[containers]
-netns = "none"
-pids_limit = 0
-log_driver = "k8s-file"
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$d/events.log"
-lock_type = "file"
-pull_policy = "never"
-tmp_dir = "$d/libpod-tmp"
-static_dir = "$d/storage/libpod"
-volume_path = "$d/storage/volumes"
-runtime_supports_json = ["crun", "runc", "$RT_NAME"]
-
-[network]
-network_config_dir = "$d/net"
-EOF
-cat >"$d/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$d/storage"
-runroot = "$d/run"
-EOF
-echo 'unqualified-search-registries = []' >"$d/registries.conf"
-# The guest has no /etc/containers/policy.json (containers-common's): `load` gets its own.
-echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$d/policy.json"
+podman_config cgroupfs
 
 # Outside $d: the runtime's default state directory, containers/image's blob-info cache
 # (/var/lib/containers/cache whatever storage.conf says), and the cgroups: ours (the

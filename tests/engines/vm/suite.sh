@@ -1,16 +1,9 @@
-# Sourced by scripts/test.sh (uses its $repo, $build and count()): containerd and Podman
+# Sourced by scripts/test.sh (uses its $repo, $build and counted_suite()): containerd and Podman
 # driving the lieve just built on pure cgroup v2, in the tests/vm qemu guest (~2 min).
 # Skipped by LIEVE_SKIP_VM=1 or LIEVE_SKIP_ENGINES=1; without containerd and Podman on the host
 # tests/engines/vm/run.sh says so and counts nothing.
 # shellcheck shell=bash
 if [ "${LIEVE_SKIP_VM:-0}" != 1 ] && [ "${LIEVE_SKIP_ENGINES:-0}" != 1 ]; then
 	echo "=== engines on cgroup v2 (containerd and Podman in the qemu guest)"
-	tests/engines/vm/run.sh --lieve "$repo/$build/cli/lieve" 2>&1 |
-		tee "$build/engines-vm.log" | tail -n 40
-	ev=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$build/engines-vm.log" | tail -1)
-	if [ -n "$ev" ]; then
-		count "$(echo "$ev" | cut -d' ' -f1)" "$(echo "$ev" | cut -d' ' -f3)"
-	else
-		count 0 1
-	fi
+	counted_suite engines-vm.log tests/engines/vm/run.sh --lieve "$repo/$build/cli/lieve"
 fi

@@ -24,35 +24,7 @@ need podman conmon systemctl
 d=$TMPDIR/podman
 slice=machine.slice
 mkdir -p "$d/tmp"
-cat >"$d/containers.conf" <<EOF
-[containers]
-netns = "none"
-pids_limit = 0
-log_driver = "k8s-file"
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-
-[engine]
-cgroup_manager = "systemd"
-events_logger = "file"
-events_logfile_path = "$d/events.log"
-lock_type = "file"
-pull_policy = "never"
-tmp_dir = "$d/libpod-tmp"
-static_dir = "$d/storage/libpod"
-volume_path = "$d/storage/volumes"
-runtime_supports_json = ["crun", "runc", "$RT_NAME"]
-
-[network]
-network_config_dir = "$d/net"
-EOF
-cat >"$d/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$d/storage"
-runroot = "$d/run"
-EOF
-echo 'unqualified-search-registries = []' >"$d/registries.conf"
-echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$d/policy.json"
+podman_config systemd
 
 # libpod-* units: the containers' and conmons' scopes, loaded or failed.
 libpod_units() { units_like 'libpod-*'; }
