@@ -86,19 +86,26 @@ for f in "${test_files[@]}"; do names+=("$(basename "$f")"); done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lieve-vm.XXXXXX")
 qemu_pidfile=$tmp/qemu.pid
 virtiofsd_pid=""
-cleanup() {
+kill_qemu() {
 	local pid
 	if [ -s "$qemu_pidfile" ]; then
 		pid=$(cat "$qemu_pidfile")
 		# Only our qemu: its command line names our scratch directory (PIDs get reused).
-		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$tmp/initrd"; then
+		if tr "\\0" " " 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$tmp/initrd"; then
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	fi
+}
+stop_virtiofsd() {
 	if [ -n "$virtiofsd_pid" ] && kill -0 "$virtiofsd_pid" 2>/dev/null; then
 		kill -TERM "$virtiofsd_pid" 2>/dev/null
 		wait "$virtiofsd_pid" 2>/dev/null || true
 	fi
+	virtiofsd_pid=""
+}
+cleanup() {
+	kill_qemu
+	stop_virtiofsd
 	if [ $keep = 1 ]; then echo "run.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -206,6 +213,17 @@ if [ $share_usr = 1 ]; then
 	virtiofsd=/usr/lib/qemu/virtiofsd
 	[ -x $virtiofsd ] || die "$virtiofsd missing (Debian package qemu-system-common)"
 	mkdir "$tmp/usr"
+	machine=$machine,memory-backend=mem
+	qemu_args+=(-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
+		-global virtio-mmio.force-legacy=false
+		-chardev "socket,id=vfs,path=$tmp/usr.sock"
+		-device vhost-user-fs-device,chardev=vfs,tag=hostusr)
+fi
+
+# virtiofsd serves one connection: one per boot.
+start_virtiofsd() {
+	[ $share_usr = 1 ] || return 0
+	rm -f "$tmp/usr.sock"
 	# The share is read-only on the host side too: virtiofsd serves a read-only bind mount of
 	# /usr made in a mount namespace of its own (no mount appears on the host).
 	unshare -m --propagation private sh -c 'mount --bind /usr "$1" && mount -o remount,bind,ro "$1" &&
@@ -214,12 +232,7 @@ if [ $share_usr = 1 ]; then
 	virtiofsd_pid=$!
 	for _ in $(seq 50); do [ -S "$tmp/usr.sock" ] && break; sleep 0.1; done
 	[ -S "$tmp/usr.sock" ] || die "virtiofsd did not create its socket: $(cat "$tmp/virtiofsd.log")"
-	machine=$machine,memory-backend=mem
-	qemu_args+=(-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
-		-global virtio-mmio.force-legacy=false
-		-chardev "socket,id=vfs,path=$tmp/usr.sock"
-		-device vhost-user-fs-device,chardev=vfs,tag=hostusr)
-fi
+}
 
 echo "lieve-vm: $(basename "$KERNEL" ) $KVER, accel $accel, ${smp} cpu, ${mem} MiB, lieve $lieve" \
 	"${#names[@]} test(s)$([ $systemd = 1 ] && echo ", systemd $(dpkg-query -W -f '${Version}' systemd 2>/dev/null) as PID 1")"
@@ -248,20 +261,49 @@ show() {
 	done
 }
 
-t0=$(date +%s.%N)
-# In the background with `wait`, so that a signal to this script runs cleanup() at once.
-{
-	timeout --kill-after=5 "$timeout" qemu-system-x86_64 -M "$machine" "${qemu_args[@]}" </dev/null 2>&1
-	echo $? >"$tmp/qemu.rc"
-} | show &
-wait $! || true
+# A guest that never gets ready hung while booting (seen rarely under TCG on a loaded host):
+# that is the machine, not a test, so it is booted once more. LIEVE_VM_BOOT_TIMEOUT: seconds.
+boot_timeout=${LIEVE_VM_BOOT_TIMEOUT:-90}
+for attempt in 1 2; do
+	: >"$log"
+	rm -f "$tmp/qemu.rc" "$tmp/boot-hung" "$qemu_pidfile"
+	start_virtiofsd
+	t0=$(date +%s.%N)
+	# In the background with `wait`, so that a signal to this script runs cleanup() at once.
+	{
+		timeout --kill-after=5 "$timeout" qemu-system-x86_64 -M "$machine" "${qemu_args[@]}" \
+			</dev/null 2>&1
+		echo $? >"$tmp/qemu.rc"
+	} 2>/dev/null | show & # (qemu's stderr is in the pipe; bash's "Killed" notice is not)
+	launched=$!
+	(
+		for _ in $(seq $((boot_timeout * 5))); do
+			grep -q '^@@lieve-vm: ready' "$log" && exit 0
+			kill -0 $launched 2>/dev/null || exit 0
+			sleep 0.2
+		done
+		: >"$tmp/boot-hung"
+		kill_qemu
+	) &
+	watchdog=$!
+	wait $launched || true
+	kill $watchdog 2>/dev/null || true
+	wait $watchdog 2>/dev/null || true
+	[ -e "$tmp/boot-hung" ] || break
+	echo "lieve-vm: the guest was not ready after ${boot_timeout}s (attempt $attempt); last console lines:"
+	tail -n 5 "$log" | sed 's/^/  | /'
+	stop_virtiofsd
+done
 qemu_rc=$(cat "$tmp/qemu.rc" 2>/dev/null || echo missing)
 t1=$(date +%s.%N)
 elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 
 # --- verdict ----------------------------------------------------------------------------------
 clean=1
-if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+if [ -e "$tmp/boot-hung" ]; then
+	echo "lieve-vm: the guest hung while booting, twice"
+	clean=0
+elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	echo "lieve-vm: guest killed after ${timeout}s (--timeout)"
 	clean=0
 elif [ "$qemu_rc" != 0 ]; then
