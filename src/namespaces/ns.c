@@ -119,11 +119,19 @@ int ns_plan_build(const spec_config *cfg, ns_plan *p, lv_error **err)
 	return 0;
 }
 
+/* Inside a new user namespace, init would lack the privilege over a cgroup
+ * namespace owned outside it: there the intermediate joins it, as before
+ * the container's user namespace exists. */
+static bool cgroup_join_deferred(const ns_plan *p)
+{
+	return !p->new_ns[SPEC_NS_USER];
+}
+
 int ns_join_paths(const ns_plan *p, lv_error **err)
 {
 	for (int k = 0; k < SPEC_NS_COUNT; k++) {
 		int t = join_order[k];
-		if (p->join_fd[t] < 0 || t == SPEC_NS_CGROUP)
+		if (p->join_fd[t] < 0 || (t == SPEC_NS_CGROUP && cgroup_join_deferred(p)))
 			continue;
 		if (setns(p->join_fd[t], (int)ns_info[t].flag) < 0)
 			return lv_err(err, errno, "join %s namespace", ns_info[t].what);
@@ -197,7 +205,7 @@ int ns_enter_new_time(const spec_linux *l, lv_error **err)
 int ns_join_cgroup_path(const ns_plan *p, lv_error **err)
 {
 	int fd = p->join_fd[SPEC_NS_CGROUP];
-	if (fd >= 0 && setns(fd, CLONE_NEWCGROUP) < 0)
+	if (fd >= 0 && cgroup_join_deferred(p) && setns(fd, CLONE_NEWCGROUP) < 0)
 		return lv_err(err, errno, "join cgroup namespace");
 	return 0;
 }

@@ -32,7 +32,8 @@ bool ns_plan_has_joins(const ns_plan *p);
  * on a cgroup2 mounted with nsdelegate (systemd's), a process can place a
  * child (clone3 CLONE_INTO_CGROUP) only in cgroups below its own cgroup
  * namespace's root and its own cgroup, so the child joins it itself, once
- * in the container's cgroup: ns_join_cgroup_path. */
+ * in the container's cgroup: ns_join_cgroup_path.  (Unless the container
+ * gets a new user namespace: then init could not join it.) */
 int ns_join_paths(const ns_plan *p, lv_error **err);
 int ns_join_cgroup_path(const ns_plan *p, lv_error **err);
 

@@ -123,6 +123,39 @@ def test_join_uts_namespace_of_another_container(runtime, bundle):
     assert proc.ns_inode(pid2, "ipc") != proc.ns_inode(pid1, "ipc")
 
 
+def test_join_cgroup_namespace_of_another_container(runtime, bundle):
+    """Init joins a cgroup namespace given by path itself, once cloned into its cgroup (on a
+    cgroup2 with nsdelegate the runtime could not place it there from inside that namespace;
+    tests/vm/tests/16-cgroup-exec.sh checks that case)."""
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    set_namespace(bundle.config, "cgroup")
+    bundle.write()
+    first, pid1 = runtime.started(bundle)
+    set_namespace(bundle.config, "cgroup", f"/proc/{pid1}/ns/cgroup")
+    bundle.write()
+    second, pid2 = runtime.started(bundle)
+    assert proc.ns_inode(pid2, "cgroup") == proc.ns_inode(pid1, "cgroup")
+    assert proc.ns_inode(pid2, "cgroup") != proc.ns_inode("self", "cgroup")
+
+
+def test_join_cgroup_namespace_with_a_new_user_namespace(runtime, bundle):
+    """With a new user namespace the cgroup namespace (owned by the host's) is joined before
+    it exists: init, inside it, would not be allowed to."""
+    bundle.config["process"]["args"] = ["/bin/sleep", "60"]
+    set_namespace(bundle.config, "cgroup")
+    bundle.write()
+    first, pid1 = runtime.started(bundle)
+    _open_path_to_others(bundle.rootfs)
+    set_namespace(bundle.config, "cgroup", f"/proc/{pid1}/ns/cgroup")
+    set_namespace(bundle.config, "user")
+    bundle.config["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    bundle.config["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    bundle.write()
+    second, pid2 = runtime.started(bundle)
+    assert proc.ns_inode(pid2, "cgroup") == proc.ns_inode(pid1, "cgroup")
+    assert proc.ns_inode(pid2, "user") != proc.ns_inode("self", "user")
+
+
 def _open_path_to_others(path):
     """Let a mapped (unprivileged on the host) root traverse to the bundle:
     pytest makes its temporary directories 0700."""

@@ -41,15 +41,7 @@ else
 	echo "view: whole hierarchy" >&2; cd "/sys/fs/cgroup$cg"
 fi && cat "$@"'
 
-# A fresh cgroup2 mount in the init cgroup namespace (runc's, above) reconfigures the one
-# cgroup2 superblock: nsdelegate and memory_recursiveprot go, for the whole guest. Put back.
-cg_opts() { awk '$5 == "/sys/fs/cgroup" { print $NF }' /proc/self/mountinfo; }
-cg_opts0=$(cg_opts)
-defer 'if [ "$(cg_opts)" != "$cg_opts0" ]; then
-	echo "note: the guest cgroup2 mount options changed: $cg_opts0 -> $(cg_opts); restoring"
-	mount -o "remount,$cg_opts0" /sys/fs/cgroup
-	echo "note: now $(cg_opts)"
-fi'
+keep_cgroup2_options
 
 # --- --memory-limit, default cpu.shares ------------------------------------------------------
 step "ctr run --rm --memory-limit 67108864 --mount type=cgroup,... (default --cpu-shares 1024)"
@@ -94,11 +86,7 @@ c2_gone=1
 assert_empty_dir "/run/containerd/runc/$ns" "runtime state after ctr task delete"
 
 # --- nothing left --------------------------------------------------------------------------
-step "stop containerd"
-kill -TERM $ctd_pid
-wait $ctd_pid || true
-left=$(procs_of containerd containerd-shim containerd-shim-runc-v2 "$RT_NAME")
-[ -z "$left" ] || fail "processes left after containerd stopped: $left"
+stop_containerd
 left=$(ls "$CGROUP_ROOT/$ns" | grep -v '\.' || true)
 [ -z "$left" ] || fail "cgroups left under /$ns: $left"
 left=$(mounts_under "$d")

@@ -26,15 +26,8 @@ own_path "/run/$RT_NAME" /var/lib/containers /run/containers /run/libpod
 own_cgroup "$parent" podman_probe
 defer "umount_under '$d'"
 defer 'kill_procs_of conmon'
-pm() {
-	CONTAINERS_CONF=$d/containers.conf CONTAINERS_STORAGE_CONF=$d/storage.conf \
-		CONTAINERS_REGISTRIES_CONF=$d/registries.conf TMPDIR=$d/tmp \
-		podman --runtime "$LIEVE" "$@"
-}
 state_dir=/run/$RT_NAME
-
-step "podman load"
-pm load --signature-policy "$d/policy.json" -q -i "$IMAGE_ARCHIVE"
+podman_load
 
 # --- run --rm with limits, read inside ------------------------------------------------------
 step "podman run --rm --memory 64m --pids-limit 50 --cpus 0.5"

@@ -50,14 +50,7 @@ if [ -e /sys/fs/cgroup/cgroup.procs ] && [ -e /sys/fs/cgroup/memory.max ]; then
 else
 	echo "view: whole hierarchy" >&2; cd "/sys/fs/cgroup$cg"
 fi && cat "$@" && exit 3'
-# runc's fresh cgroup2 mount drops nsdelegate and memory_recursiveprot for the whole guest
-# (see engines-containerd.sh): put them back.
-cg_opts() { awk '$5 == "/sys/fs/cgroup" { print $NF }' /proc/self/mountinfo; }
-cg_opts0=$(cg_opts)
-defer 'if [ "$(cg_opts)" != "$cg_opts0" ]; then
-	echo "note: the guest cgroup2 mount options changed: $cg_opts0 -> $(cg_opts); restoring"
-	mount -o "remount,$cg_opts0" /sys/fs/cgroup
-fi'
+keep_cgroup2_options
 
 # --- run --rm --------------------------------------------------------------------------------
 step "ctr run --rm --runc-systemd-cgroup --memory-limit 67108864 (exit 3)"
@@ -112,11 +105,7 @@ assert_eq "" "$(ctd_units)" "ctd units after ctr task delete"
 assert_empty_dir "/run/containerd/runc/$ns" "runtime state after ctr task delete"
 
 # --- nothing left --------------------------------------------------------------------------
-step "stop containerd"
-kill -TERM $ctd_pid
-wait $ctd_pid || true
-left=$(procs_of containerd containerd-shim containerd-shim-runc-v2 "$RT_NAME")
-[ -z "$left" ] || fail "processes left after containerd stopped: $left"
+stop_containerd
 left=$(find "$CGROUP_ROOT$slice_cg" -mindepth 1 -type d 2>/dev/null || true)
 [ -z "$left" ] || fail "cgroups left under $slice_cg: $left"
 left=$(mounts_under "$d")

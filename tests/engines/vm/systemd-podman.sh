@@ -36,15 +36,8 @@ own_path "/run/$RT_NAME" /var/lib/containers /run/containers /run/libpod
 defer "umount_under '$d'"
 own_units "$slice" 'libpod-*'
 defer 'kill_procs_of conmon podman'
-pm() {
-	CONTAINERS_CONF=$d/containers.conf CONTAINERS_STORAGE_CONF=$d/storage.conf \
-		CONTAINERS_REGISTRIES_CONF=$d/registries.conf TMPDIR=$d/tmp \
-		podman --runtime "$LIEVE" "$@"
-}
 state_dir=/run/$RT_NAME
-
-step "podman load"
-pm load --signature-policy "$d/policy.json" -q -i "$IMAGE_ARCHIVE"
+podman_load
 
 # --- run --rm: output, exit status ---------------------------------------------------------
 step "podman run --rm (exit 3)"
