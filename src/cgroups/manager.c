@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,21 @@ int cg_create(cg_plan *p, int *dir_fd, lv_error **err)
 		return -1;
 	}
 	return 0;
+}
+
+void cg_abort(cg_plan *p)
+{
+	_cleanup_error_ lv_error *e = NULL;
+	cg_release_hold(p);
+	/* A hook may have left processes in the cgroup. */
+	cg_kill(p->path, SIGKILL, &e);
+	lv_err_freep(&e);
+	if (p->unit_started) {
+		cg_sd_stop_unit(p->sd, p->unit, &e);
+		lv_err_freep(&e);
+		p->unit_started = false;
+	}
+	cg_destroy(p->path, &e);
 }
 
 int cg_open(const char *path, int *dir_fd, lv_error **err)

@@ -52,7 +52,6 @@ void cg_sd_props_clear(cg_sd_props *p);
 int cg_sd_add_str(cg_sd_props *p, const char *name, const char *value);
 int cg_sd_add_bool(cg_sd_props *p, const char *name, bool value);
 int cg_sd_add_u64(cg_sd_props *p, const char *name, uint64_t value);
-int cg_sd_add_u32s(cg_sd_props *p, const char *name, const uint32_t *v, size_t n);
 /* The property named `name`, last one added wins (NULL if none). */
 const cg_sd_prop *cg_sd_find(const cg_sd_props *p, const char *name);
 

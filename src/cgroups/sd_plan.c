@@ -3,8 +3,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +11,6 @@
 #include "src/cgroups/cg_internal.h"
 #include "src/util/cleanup.h"
 
-#define SD_PROP_PREFIX "org.systemd.property."
 #define DEFAULT_QUOTA_PERIOD 100000
 
 /* ---- the property list ---- */
@@ -73,16 +70,6 @@ int cg_sd_add_u64(cg_sd_props *p, const char *name, uint64_t value)
 	if (!e)
 		return -1;
 	e->v.u = value;
-	return 0;
-}
-
-int cg_sd_add_u32s(cg_sd_props *p, const char *name, const uint32_t *v, size_t n)
-{
-	cg_sd_prop *e = add(p, name, 'U');
-	if (!e || !(e->u32s = calloc(n ? n : 1, sizeof(*v))))
-		return -1;
-	memcpy(e->u32s, v, n * sizeof(*v));
-	e->n = n;
 	return 0;
 }
 

@@ -117,21 +117,6 @@ int cg_sd_create_scope(cg_plan *p, lv_error **err)
 	return 0;
 }
 
-void cg_abort(cg_plan *p)
-{
-	_cleanup_error_ lv_error *e = NULL;
-	cg_release_hold(p);
-	/* A hook may have left processes in the cgroup. */
-	cg_kill(p->path, SIGKILL, &e);
-	lv_err_freep(&e);
-	if (p->unit_started) {
-		cg_sd_stop_unit(p->sd, p->unit, &e);
-		lv_err_freep(&e);
-		p->unit_started = false;
-	}
-	cg_destroy(p->path, &e);
-}
-
 static int connect_for(const char *path, const char **unit, cg_sd_conn **c, lv_error **err)
 {
 	const char *slash = strrchr(path, '/');
