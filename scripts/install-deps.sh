@@ -1,8 +1,10 @@
 #!/bin/sh
 # Installs everything lieve needs to build, test and benchmark, from Debian's
-# packages.  Idempotent: apt is only called for what is missing.
+# packages, or only the packages named as arguments (a suite's own script).
+# Idempotent: apt is only called for what is missing.
 set -eu
-pkgs="gcc meson ninja-build pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev
+pkgs="$*"
+[ -n "$pkgs" ] || pkgs="gcc meson ninja-build pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 libarchive-dev libssl-dev libcriterion-dev scdoc busybox-static python3 python3-pytest
 valgrind iproute2 util-linux runc umoci skopeo qemu-system-x86 lz4 zstd xz-utils
 e2fsprogs cpio kmod containerd podman conmon tmux libsystemd-dev systemd dbus"
